@@ -1,0 +1,89 @@
+//! Start-up: configuration, logging, tool selection, and serving over stdio.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use rmcp::ServiceExt;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::Cli;
+use crate::client::Client;
+use crate::config::{self, ConfigError, Overrides};
+use crate::server::OkxServer;
+use crate::toolsets;
+
+/// The log filter when neither `--log-level` nor `RUST_LOG` is set.
+const DEFAULT_LOG_FILTER: &str = "warn,okx_mcp=info";
+
+/// Runs okx-mcp with parsed options and returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    init_logging(cli.log_level.as_deref());
+
+    let server = match build_server(&cli, |name| std::env::var(name).ok()) {
+        Ok(server) => server,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("okx-mcp: {error}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if std::io::stdin().is_terminal() {
+        eprintln!("okx-mcp serves MCP on stdin/stdout and is meant to be started by an MCP host (see README.md); run `okx-mcp --help` for options. Press Ctrl-D to quit.");
+    }
+
+    match serve(server).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("server stopped: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the server from options and the environment read through `lookup`.
+pub fn build_server(cli: &Cli, lookup: impl Fn(&str) -> Option<String>) -> Result<OkxServer, ConfigError> {
+    let overrides = Overrides { site: cli.site.clone(), demo: cli.demo, timeout_ms: cli.timeout_ms };
+    let config = config::load(&lookup, &overrides)?;
+
+    let toolsets = cli.toolsets.clone().or_else(|| lookup("OKX_TOOLSETS")).unwrap_or_else(|| toolsets::DEFAULT.to_owned());
+    let tools = cli.tools.clone().or_else(|| lookup("OKX_TOOLS")).unwrap_or_default();
+    let selection = toolsets::select(&toolsets::split_list(&toolsets), &toolsets::split_list(&tools), config.credentials.is_some())?;
+
+    if config.credentials.is_none() {
+        tracing::info!(
+            hidden = selection.without_credentials.len(),
+            "no API credentials set: serving public tools only; set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE for account tools"
+        );
+    }
+    tracing::info!(
+        tools = selection.endpoints.len(),
+        site = config.site_label(),
+        environment = config.environment(),
+        base_url = %config.base_url,
+        "okx-mcp ready"
+    );
+
+    let client = Client::new(config)?;
+    Ok(OkxServer::new(client, &selection))
+}
+
+async fn serve(server: OkxServer) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let service = server.serve(rmcp::transport::stdio()).await?;
+    let reason = service.waiting().await?;
+    tracing::debug!(?reason, "stdin closed, stopping");
+    Ok(())
+}
+
+/// Sends logs to stderr; stdout carries only JSON-RPC.
+fn init_logging(level: Option<&str>) {
+    let filter = match level {
+        Some(level) => EnvFilter::try_new(level),
+        None => EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(DEFAULT_LOG_FILTER)),
+    };
+    let filter = filter.unwrap_or_else(|error| {
+        eprintln!("okx-mcp: invalid log filter ({error}); using {DEFAULT_LOG_FILTER}");
+        EnvFilter::new(DEFAULT_LOG_FILTER)
+    });
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+}

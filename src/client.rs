@@ -1,0 +1,322 @@
+//! The OKX client: one sending path, `GET` only, signed when the endpoint needs it.
+//!
+//! Requests are built from a generated request type, so only allowlisted paths can be reached.
+//! The request target (path plus encoded query) is built once; the same string is signed and
+//! put on the wire.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::config::{CONNECT_TIMEOUT, Config, ConfigError};
+use crate::credentials::Credentials;
+use crate::endpoint::{Auth, Endpoint};
+use crate::error::CallError;
+use crate::query::Query;
+use crate::request::ReadRequest;
+use crate::signing;
+
+/// The largest response body read, in bytes; larger answers are an error rather than memory
+/// growth. OKX's largest documented pages (5,000-level books, full instrument lists) stay far
+/// below this.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// The longest excerpt of an unreadable body quoted in an error message.
+const BODY_EXCERPT_CHARS: usize = 160;
+
+/// A client for one OKX site and environment.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    config: Arc<Config>,
+    /// OKX's clock minus ours, in milliseconds, added to request timestamps.
+    clock_offset_ms: AtomicI64,
+}
+
+/// The result of one call: OKX's `data` after typing, as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub data: Value,
+}
+
+/// OKX's response envelope, with `data` left unparsed until its type is known.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default)]
+    msg: Option<Value>,
+    #[serde(default)]
+    data: Option<Box<RawValue>>,
+}
+
+impl Client {
+    /// Builds a client; fails only when the TLS or HTTP stack cannot start.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        // reqwest is built without a default crypto provider so that ring, which builds
+        // without a C toolchain beyond cc, is the one used. Installing twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(CONNECT_TIMEOUT.min(config.timeout))
+            .user_agent(concat!("okx-mcp/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none());
+        if config.custom_base_url && config.base_url.starts_with("http://") {
+            // A plain-http base URL is always loopback (see config); proxies must not see it.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|error| ConfigError(format!("cannot start the HTTP client: {error}")))?;
+        Ok(Client { http, config: Arc::new(config), clock_offset_ms: AtomicI64::new(0) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Returns the clock offset added to request timestamps, in milliseconds.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Sets the clock offset: OKX's clock minus ours, in milliseconds.
+    pub fn set_clock_offset_ms(&self, offset: i64) {
+        self.clock_offset_ms.store(offset, Ordering::Relaxed);
+    }
+
+    /// Sends a typed request and returns OKX's `data`, typed.
+    pub async fn send<R: ReadRequest>(&self, request: &R) -> Result<R::Response, CallError> {
+        let endpoint = R::ENDPOINT;
+        let (status, body) = self.get(endpoint, &request.query()).await?;
+        parse_answer::<R::Response>(endpoint, status, &body)
+    }
+
+    /// Decodes checked arguments into `R`, sends it, and returns `data` as JSON.
+    pub(crate) async fn call_json<R: ReadRequest>(&self, arguments: Map<String, Value>) -> Result<Reply, CallError> {
+        let request: R = serde_json::from_value(Value::Object(arguments))
+            .map_err(|error| CallError::input("arguments", format!("arguments do not fit {}: {error}", R::ENDPOINT.name)))?;
+        let response = self.send(&request).await?;
+        let data = serde_json::to_value(&response)
+            .map_err(|error| CallError::InvalidResponse { message: format!("cannot re-encode data: {error}"), http_status: 200 })?;
+        Ok(Reply { data })
+    }
+
+    /// The one sending path: a `GET` of `endpoint` with `query`, signed when needed.
+    async fn get(&self, endpoint: &Endpoint, query: &Query) -> Result<(u16, Vec<u8>), CallError> {
+        let target = query.target(endpoint.path);
+        let url = format!("{}{target}", self.config.base_url);
+
+        let signing = match (endpoint.auth, &self.config.credentials) {
+            (Auth::Public, _) | (Auth::Optional, None) => None,
+            (Auth::Private | Auth::Optional, Some(credentials)) => Some(credentials),
+            (Auth::Private, None) => {
+                return Err(CallError::Config {
+                    message: format!(
+                        "{} needs API credentials: set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE (a read-only key is enough)",
+                        endpoint.name
+                    ),
+                });
+            }
+        };
+
+        let mut headers = HeaderMap::new();
+        if self.config.demo {
+            headers.insert(HeaderName::from_static("x-simulated-trading"), HeaderValue::from_static("1"));
+        }
+        if let Some(credentials) = signing {
+            // Stamped here, after any wait, so that a slow queue cannot expire the signature.
+            let now = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(self.clock_offset_ms());
+            let timestamp = signing::timestamp(now);
+            let signature = signing::sign(&credentials.secret, &timestamp, &target);
+            auth_headers(&mut headers, credentials, &timestamp, &signature)?;
+        }
+
+        tracing::debug!(endpoint = endpoint.path, "sending GET");
+        let response = self.http.get(&url).headers(headers).send().await.map_err(|error| self.transport_error(&error))?;
+        let status = response.status().as_u16();
+        let body = read_body(response).await.map_err(|error| self.transport_error(&error))??;
+        tracing::debug!(endpoint = endpoint.path, status, bytes = body.len(), "received answer");
+        Ok((status, body))
+    }
+
+    fn transport_error(&self, error: &reqwest::Error) -> CallError {
+        if error.is_timeout() {
+            return CallError::Timeout { timeout_ms: u64::try_from(self.config.timeout.as_millis()).unwrap_or(u64::MAX) };
+        }
+        let what = if error.is_connect() { "cannot connect to" } else { "request failed to" };
+        // Only the source chain's text is kept: reqwest's own Display includes the URL, which is
+        // harmless, but headers never appear in either.
+        let mut cause = String::new();
+        let mut source = std::error::Error::source(error);
+        while let Some(inner) = source {
+            cause = inner.to_string();
+            source = inner.source();
+        }
+        let detail = if cause.is_empty() { error.to_string() } else { cause };
+        CallError::Network { message: format!("{what} {}: {detail}", self.config.base_url) }
+    }
+}
+
+fn auth_headers(headers: &mut HeaderMap, credentials: &Credentials, timestamp: &str, signature: &str) -> Result<(), CallError> {
+    let sensitive = |name: &'static str, value: &str, variable: &str| -> Result<(HeaderName, HeaderValue), CallError> {
+        let mut value = HeaderValue::from_str(value).map_err(|_| CallError::Config {
+            message: format!("{variable} contains characters that cannot be sent in an HTTP header; check it for stray characters"),
+        })?;
+        value.set_sensitive(true);
+        Ok((HeaderName::from_static(name), value))
+    };
+    for (name, value) in [
+        sensitive("ok-access-key", credentials.key.expose(), "OKX_API_KEY")?,
+        sensitive("ok-access-passphrase", credentials.passphrase.expose(), "OKX_API_PASSPHRASE")?,
+        sensitive("ok-access-sign", signature, "the signature")?,
+        sensitive("ok-access-timestamp", timestamp, "the timestamp")?,
+    ] {
+        headers.insert(name, value);
+    }
+    Ok(())
+}
+
+/// Reads the body up to `MAX_BODY_BYTES`; a larger body is an error result, not a transport error.
+async fn read_body(mut response: reqwest::Response) -> Result<Result<Vec<u8>, CallError>, reqwest::Error> {
+    let status = response.status().as_u16();
+    if response.content_length().is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Ok(Err(too_large(status)));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Ok(Err(too_large(status)));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(body))
+}
+
+fn too_large(status: u16) -> CallError {
+    CallError::InvalidResponse {
+        message: format!("the answer is larger than {} MiB; narrow the query (instId, limit)", MAX_BODY_BYTES / 1024 / 1024),
+        http_status: status,
+    }
+}
+
+/// Reads OKX's envelope and types `data`.
+fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16, body: &[u8]) -> Result<T, CallError> {
+    let invalid = |message: String| CallError::InvalidResponse { message, http_status: status };
+
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid("the body is empty".to_owned()));
+    }
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            let excerpt = excerpt(body);
+            let looks_html = excerpt.trim_start().starts_with('<');
+            let what = if looks_html { "an HTML page instead of JSON".to_owned() } else { format!("not valid JSON ({error})") };
+            return Err(invalid(format!("the body is {what}: {excerpt:?}")));
+        }
+    };
+
+    let code = match envelope.code {
+        Some(Value::String(code)) => code,
+        Some(Value::Number(code)) => code.to_string(),
+        Some(other) => return Err(invalid(format!("`code` is {}, not a string", crate::wire::kind(&other)))),
+        None => return Err(invalid("the JSON has no `code` field, so it is not an OKX answer".to_owned())),
+    };
+    let msg = match envelope.msg {
+        Some(Value::String(msg)) => msg,
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    if code != "0" {
+        return Err(CallError::Okx { code, msg, http_status: status });
+    }
+    if !(200..300).contains(&status) {
+        return Err(invalid(format!("HTTP status {status} with code 0")));
+    }
+
+    let Some(data) = envelope.data else {
+        return Err(invalid("code 0 but no `data` field".to_owned()));
+    };
+    serde_json::from_str(data.get()).map_err(|error| invalid(format!("`data` does not match the documented shape of {}: {error}", endpoint.path)))
+}
+
+/// Returns the start of a body as text, for error messages.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+    if text.chars().count() > BODY_EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    excerpt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::{DataShape, LimitKey, RateLimit};
+
+    const ENDPOINT: Endpoint = Endpoint {
+        name: "test_tool",
+        title: "Test",
+        toolset: "test",
+        path: "/api/v5/test/tool",
+        auth: Auth::Public,
+        rate_limit: RateLimit { requests: 1, window_ms: 1000, key: LimitKey::Ip, dimensions: &[] },
+        default: false,
+        sensitive: false,
+        description: "Test.",
+        params: &[],
+        paging: None,
+        shape: DataShape::Array,
+        input_schema: "{}",
+        output_schema: "{}",
+    };
+
+    fn parse(status: u16, body: &str) -> Result<Vec<Value>, CallError> {
+        parse_answer::<Vec<Value>>(&ENDPOINT, status, body.as_bytes())
+    }
+
+    #[test]
+    fn success_returns_data() {
+        assert_eq!(parse(200, r#"{"code":"0","msg":"","data":[{"a":"1"}]}"#).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn okx_code_is_kept() {
+        let error = parse(401, r#"{"code":"50113","msg":"Invalid Sign","data":[]}"#).unwrap_err();
+        assert_eq!(error, CallError::Okx { code: "50113".into(), msg: "Invalid Sign".into(), http_status: 401 });
+    }
+
+    #[test]
+    fn html_page_is_named() {
+        let error = parse(502, "<html><body>Bad gateway</body></html>").unwrap_err();
+        assert!(error.to_string().contains("HTML page"), "{error}");
+    }
+
+    #[test]
+    fn empty_body_is_named() {
+        assert!(parse(200, "").unwrap_err().to_string().contains("empty"));
+    }
+
+    #[test]
+    fn truncated_json_is_invalid() {
+        let error = parse(200, r#"{"code":"0","msg":"","data":[{"a""#).unwrap_err();
+        assert!(error.to_string().contains("not valid JSON"), "{error}");
+    }
+
+    #[test]
+    fn wrong_data_shape_names_endpoint() {
+        let error = parse(200, r#"{"code":"0","msg":"","data":{"a":"1"}}"#).unwrap_err();
+        assert!(error.to_string().contains("/api/v5/test/tool"), "{error}");
+    }
+
+    #[test]
+    fn json_without_code_is_rejected() {
+        let error = parse(200, r#"{"data":[]}"#).unwrap_err();
+        assert!(error.to_string().contains("no `code`"), "{error}");
+    }
+}

@@ -1,0 +1,109 @@
+//! Which tools a server lists: toolsets, single tools, and what credentials allow.
+
+use std::collections::BTreeSet;
+
+use crate::config::ConfigError;
+use crate::endpoint::{Auth, Endpoint};
+use crate::generated::{ENDPOINTS, TOOLSETS};
+
+/// The curated toolset of everyday tools.
+pub const DEFAULT: &str = "default";
+
+/// Every toolset except sensitive tools.
+pub const ALL: &str = "all";
+
+/// The tools a server serves.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Enabled endpoints, in spec order.
+    pub endpoints: Vec<&'static Endpoint>,
+    /// Private endpoints left out because no credentials are set.
+    pub without_credentials: Vec<&'static Endpoint>,
+}
+
+/// Returns the valid `--toolsets` names.
+pub fn toolset_names() -> Vec<&'static str> {
+    let mut names = vec![DEFAULT, ALL];
+    names.extend(TOOLSETS.iter().map(|toolset| toolset.name));
+    names
+}
+
+/// Splits a comma-separated list, ignoring spaces and empty items.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
+}
+
+/// Resolves `--toolsets` and `--tools` into endpoints. Sensitive tools come only from `tools`.
+pub fn select(toolsets: &[String], tools: &[String], has_credentials: bool) -> Result<Selection, ConfigError> {
+    let valid = toolset_names();
+    let unknown: Vec<&String> = toolsets.iter().filter(|name| !valid.contains(&name.as_str())).collect();
+    if !unknown.is_empty() {
+        return Err(ConfigError(format!(
+            "unknown toolset {}; valid toolsets: {}",
+            quote_list(&unknown),
+            valid.join(", ")
+        )));
+    }
+    let unknown_tools: Vec<&String> = tools.iter().filter(|name| !ENDPOINTS.iter().any(|endpoint| endpoint.name == name.as_str())).collect();
+    if !unknown_tools.is_empty() {
+        return Err(ConfigError(format!(
+            "unknown tool {}; `okx-mcp tools --toolsets all` lists every tool name",
+            quote_list(&unknown_tools)
+        )));
+    }
+
+    let wanted_sets: BTreeSet<&str> = toolsets.iter().map(String::as_str).collect();
+    let wanted_tools: BTreeSet<&str> = tools.iter().map(String::as_str).collect();
+    let mut selection = Selection { endpoints: Vec::new(), without_credentials: Vec::new() };
+    for endpoint in ENDPOINTS.iter().copied() {
+        let by_set = !endpoint.sensitive
+            && (wanted_sets.contains(ALL) || wanted_sets.contains(endpoint.toolset) || (wanted_sets.contains(DEFAULT) && endpoint.default));
+        if !(by_set || wanted_tools.contains(endpoint.name)) {
+            continue;
+        }
+        if endpoint.auth == Auth::Private && !has_credentials {
+            selection.without_credentials.push(endpoint);
+        } else {
+            selection.endpoints.push(endpoint);
+        }
+    }
+    Ok(selection)
+}
+
+fn quote_list(names: &[&String]) -> String {
+    names.iter().map(|name| format!("'{name}'")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_toolset_lists_valid_names() {
+        let error = select(&["markets".into()], &[], true).unwrap_err();
+        assert!(error.0.contains("'markets'"), "{error}");
+        assert!(error.0.contains("default, all, "), "{error}");
+    }
+
+    #[test]
+    fn private_tools_need_credentials() {
+        let selection = select(&[ALL.into()], &[], false).unwrap();
+        assert!(selection.endpoints.iter().all(|endpoint| endpoint.auth != Auth::Private));
+        assert!(!selection.without_credentials.is_empty());
+    }
+
+    #[test]
+    fn sensitive_tools_only_by_name() {
+        let everything = select(&[ALL.into()], &[], true).unwrap();
+        assert!(everything.endpoints.iter().all(|endpoint| !endpoint.sensitive));
+        if let Some(sensitive) = ENDPOINTS.iter().find(|endpoint| endpoint.sensitive) {
+            let named = select(&[], &[sensitive.name.to_owned()], true).unwrap();
+            assert_eq!(named.endpoints.len(), 1);
+        }
+    }
+
+    #[test]
+    fn lists_are_split_robustly() {
+        assert_eq!(split_list(" market, ,account,"), vec!["market", "account"]);
+    }
+}

@@ -1,0 +1,91 @@
+//! Maintainer commands: `cargo xtask <command>`.
+//!
+//! - `spec-check [--dir DIR]`: validate spec files without building the crate.
+//! - `codegen [--out FILE]`: write the generated code, formatted, for review.
+
+#[allow(dead_code)]
+#[path = "../../codegen/mod.rs"]
+mod codegen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  spec-check [--dir DIR]   validate the spec files in DIR (default: spec/) without building
+  codegen [--out FILE]     write the generated Rust code (default: target/codegen/okx_generated.rs)";
+
+fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let result = match arguments.first().map(String::as_str) {
+        Some("spec-check") => spec_check(&arguments[1..]),
+        Some("codegen") => codegen_command(&arguments[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: the parent of this crate's directory.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the repository").to_path_buf()
+}
+
+/// Returns the value after `flag`, or `default`.
+fn option(arguments: &[String], flag: &str, default: PathBuf) -> Result<PathBuf, String> {
+    match arguments.iter().position(|argument| argument == flag) {
+        Some(index) => arguments.get(index + 1).map(PathBuf::from).ok_or_else(|| format!("{flag} needs a value")),
+        None => Ok(default),
+    }
+}
+
+fn read_sources(dir: &Path) -> Result<Vec<codegen::Source>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let mut sources = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|error| error.to_string())?.path();
+        if path.extension().is_some_and(|extension| extension == "yaml") {
+            let text = std::fs::read_to_string(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+            let file = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+            sources.push(codegen::Source { file, text });
+        }
+    }
+    Ok(sources)
+}
+
+fn spec_check(arguments: &[String]) -> Result<(), String> {
+    let dir = option(arguments, "--dir", root().join("spec"))?;
+    let sources = read_sources(&dir)?;
+    let toolsets = codegen::load(&sources).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        format!("{}\n{} problem(s) in {}", lines.join("\n"), problems.len(), dir.display())
+    })?;
+    codegen::generate(&toolsets)?;
+    let endpoints: usize = toolsets.iter().map(|toolset| toolset.endpoints.len()).sum();
+    let defaults: usize = toolsets.iter().flat_map(|toolset| &toolset.endpoints).filter(|endpoint| endpoint.default).count();
+    println!("ok: {} toolsets, {endpoints} endpoints, {defaults} in the default toolset", toolsets.len());
+    Ok(())
+}
+
+fn codegen_command(arguments: &[String]) -> Result<(), String> {
+    let out = option(arguments, "--out", root().join("target/codegen/okx_generated.rs"))?;
+    let sources = read_sources(&root().join("spec"))?;
+    let code = codegen::generate_from_sources(&sources)
+        .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+    }
+    std::fs::write(&out, code).map_err(|error| format!("cannot write {}: {error}", out.display()))?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
