@@ -68,6 +68,12 @@ pub fn emit(toolsets: &[Toolset]) -> TokenStream {
     }
 }
 
+/// Returns one `#[doc]` attribute per line, each starting with a space as `///` comments do.
+fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #(#[doc = #lines])* }
+}
+
 struct EmittedEndpoint {
     items: TokenStream,
     const_ident: Ident,
@@ -79,7 +85,7 @@ fn emit_endpoint(endpoint: &Endpoint, types: &mut Scope) -> EmittedEndpoint {
     let const_ident = format_ident!("{}", endpoint.name.to_uppercase());
     let request_ident = format_ident!("{}", types.claim(format!("{stem}Request")));
     let response_root = match endpoint.response.shape {
-        DataShape::Object => format!("{stem}Data"),
+        DataShape::Object | DataShape::Row | DataShape::Any => format!("{stem}Data"),
         DataShape::Array | DataShape::Rows => format!("{stem}Row"),
     };
     let response_root = types.claim(response_root);
@@ -95,7 +101,14 @@ fn emit_endpoint(endpoint: &Endpoint, types: &mut Scope) -> EmittedEndpoint {
     let root_doc = format!("One item of `data` from `GET {}`.", endpoint.path);
     match endpoint.response.shape {
         DataShape::Array | DataShape::Object => emit_object(&root_ident, &root_doc, &endpoint.response.fields, types, &mut items),
-        DataShape::Rows => emit_row(&root_ident, &root_doc, &endpoint.response.fields, types, &mut items),
+        DataShape::Rows | DataShape::Row => emit_row(&root_ident, &root_doc, &endpoint.response.fields, types, &mut items),
+        DataShape::Any => {
+            let doc = doc_attrs(&format!("`data` from `GET {}`, kept as OKX sent it.", endpoint.path));
+            items.push(quote! {
+                #doc
+                pub type #root_ident = ::serde_json::Value;
+            });
+        }
     }
 
     EmittedEndpoint { items: quote! { #(#items)* }, const_ident, request_ident }
@@ -156,13 +169,15 @@ fn emit_endpoint_const(endpoint: &Endpoint, const_ident: &Ident) -> TokenStream 
         DataShape::Array => quote!(crate::endpoint::DataShape::Array),
         DataShape::Object => quote!(crate::endpoint::DataShape::Object),
         DataShape::Rows => quote!(crate::endpoint::DataShape::Rows),
+        DataShape::Row => quote!(crate::endpoint::DataShape::Row),
+        DataShape::Any => quote!(crate::endpoint::DataShape::Any),
     };
     let input_schema = serde_json::to_string(&schema::input_schema(endpoint)).expect("a JSON value always serialises");
     let output_schema = serde_json::to_string(&schema::output_schema(endpoint)).expect("a JSON value always serialises");
-    let doc = format!("Metadata of `{}`. {}", endpoint.name, summary_line(endpoint));
+    let doc = doc_attrs(&format!("Metadata of `{}`. {}", endpoint.name, summary_line(endpoint)));
 
     quote! {
-        #[doc = #doc]
+        #doc
         pub const #const_ident: crate::endpoint::Endpoint = crate::endpoint::Endpoint {
             name: #name,
             title: #title,
@@ -258,10 +273,11 @@ fn emit_request(
         if param.kind == ParamKind::Timestamp {
             doc.push_str(" Unix time in milliseconds.");
         }
+        let doc = doc_attrs(&doc);
 
         if param.required {
             fields.push(quote! {
-                #[doc = #doc]
+                #doc
                 #[serde(rename = #name)]
                 pub #ident: #base_type,
             });
@@ -270,7 +286,7 @@ fn emit_request(
             constructor_fields.push(quote!(#ident));
         } else {
             fields.push(quote! {
-                #[doc = #doc]
+                #doc
                 #[serde(rename = #name, default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #ident: ::std::option::Option<#base_type>,
             });
@@ -285,14 +301,14 @@ fn emit_request(
 
     let response_ident = format_ident!("{response_root}");
     let response_type = match endpoint.response.shape {
-        DataShape::Object => quote!(#response_ident),
+        DataShape::Object | DataShape::Row | DataShape::Any => quote!(#response_ident),
         DataShape::Array | DataShape::Rows => quote!(::std::vec::Vec<#response_ident>),
     };
-    let doc = format!("{}\n\n{}", endpoint.description, summary_line(endpoint));
-    let new_doc = "Creates a request with the required parameters set and the optional ones absent.";
+    let doc = doc_attrs(&format!("{}\n\n{}", endpoint.description, summary_line(endpoint)));
+    let new_doc = doc_attrs("Creates a request with the required parameters set and the optional ones absent.");
 
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct #request_ident {
@@ -300,7 +316,7 @@ fn emit_request(
         }
 
         impl #request_ident {
-            #[doc = #new_doc]
+            #new_doc
             #[allow(clippy::new_without_default, clippy::too_many_arguments)]
             pub fn new(#(#constructor_args),*) -> Self {
                 Self { #(#constructor_fields),* }
@@ -339,17 +355,17 @@ fn emit_param_enum(endpoint: &Endpoint, param: &Param, enum_ident: &Ident) -> To
         param.enum_values.iter().map(|value| (format_ident!("{}", variants.claim(variant(value))), value)).collect();
     let variant_idents: Vec<&Ident> = pairs.iter().map(|(ident, _)| ident).collect();
     let values: Vec<&String> = pairs.iter().map(|(_, value)| *value).collect();
-    let variant_docs = values.iter().map(|value| format!("`{value}`"));
-    let doc = format!("Values of `{}` for `{}`. {}", param.name, endpoint.name, param.description);
-    let unknown_doc = "A value this build does not know; it is sent as given.";
+    let variant_docs = values.iter().map(|value| doc_attrs(&format!("`{value}`")));
+    let doc = doc_attrs(&format!("Values of `{}` for `{}`. {}", param.name, endpoint.name, param.description));
+    let unknown_doc = doc_attrs("A value this build does not know; it is sent as given.");
 
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #enum_ident {
-            #(#[doc = #variant_docs] #variant_idents,)*
-            #[doc = #unknown_doc]
+            #(#variant_docs #variant_idents,)*
+            #unknown_doc
             Unknown(::std::string::String),
         }
 
@@ -472,22 +488,23 @@ fn emit_object(ident: &Ident, doc: &str, fields: &[Field], types: &mut Scope, it
     let fields = struct_fields(&parent, fields, types, items);
     let declarations = fields.iter().map(|field| {
         let StructField { ident, name, ty, doc, reader } = field;
-        let doc = doc.clone().unwrap_or_else(|| format!("`{name}`"));
+        let doc = doc_attrs(&doc.clone().unwrap_or_else(|| format!("`{name}`")));
         let reader = reader.map(|reader| quote!(deserialize_with = #reader,));
         quote! {
-            #[doc = #doc]
+            #doc
             #[serde(rename = #name, default, #reader skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#ty>,
         }
     });
-    let extra_doc = "Fields OKX sent that the spec does not list, kept as they came.";
+    let extra_doc = doc_attrs("Fields OKX sent that the spec does not list, kept as they came.");
+    let doc = doc_attrs(doc);
 
     items.push(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #ident {
             #(#declarations)*
-            #[doc = #extra_doc]
+            #extra_doc
             #[serde(flatten)]
             pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
@@ -500,9 +517,9 @@ fn emit_row(ident: &Ident, doc: &str, fields: &[Field], types: &mut Scope, items
     let fields = struct_fields(&parent, fields, types, items);
     let declarations = fields.iter().enumerate().map(|(index, field)| {
         let StructField { ident, name, ty, doc, .. } = field;
-        let doc = doc.clone().unwrap_or_else(|| format!("`{name}`, position {index} of the row."));
+        let doc = doc_attrs(&doc.clone().unwrap_or_else(|| format!("`{name}`, position {index} of the row.")));
         quote! {
-            #[doc = #doc]
+            #doc
             #[serde(rename = #name, skip_serializing_if = "::std::option::Option::is_none")]
             pub #ident: ::std::option::Option<#ty>,
         }
@@ -513,15 +530,16 @@ fn emit_row(ident: &Ident, doc: &str, fields: &[Field], types: &mut Scope, items
         quote!(#ident: crate::wire::cell(&mut cells, #index, #name)?,)
     });
     let column_count = Literal::usize_unsuffixed(fields.len());
-    let extra_doc = "Columns past the known ones, keyed `column<N>` by position, kept as they came.";
+    let extra_doc = doc_attrs("Columns past the known ones, keyed `column<N>` by position, kept as they came.");
+    let doc = doc_attrs(doc);
     let expecting = format!("a positional array for {}", ident);
 
     items.push(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::serde::Serialize)]
         pub struct #ident {
             #(#declarations)*
-            #[doc = #extra_doc]
+            #extra_doc
             #[serde(flatten)]
             pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }

@@ -10,10 +10,9 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
 /// Rust keywords that become raw identifiers (`r#type`).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for", "gen", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Returns a field identifier for an OKX name such as `instId` (`inst_id`) or `type` (`r#type`).
@@ -25,11 +24,7 @@ pub fn field_ident(name: &str) -> Ident {
     if NOT_RAW.contains(&snake.as_str()) {
         snake.push('_');
     }
-    if KEYWORDS.contains(&snake.as_str()) {
-        Ident::new_raw(&snake, Span::call_site())
-    } else {
-        Ident::new(&snake, Span::call_site())
-    }
+    if KEYWORDS.contains(&snake.as_str()) { Ident::new_raw(&snake, Span::call_site()) } else { Ident::new(&snake, Span::call_site()) }
 }
 
 /// Returns an UpperCamelCase type name part for a tool or field name.

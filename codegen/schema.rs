@@ -87,13 +87,20 @@ pub fn output_schema(endpoint: &Endpoint) -> Value {
         DataShape::Array => json!({"type": "array", "items": object_schema(&endpoint.response.fields)}),
         DataShape::Object => object_schema(&endpoint.response.fields),
         DataShape::Rows => json!({"type": "array", "items": object_schema(&endpoint.response.fields)}),
+        DataShape::Row => object_schema(&endpoint.response.fields),
+        DataShape::Any => json!({"description": "OKX's data, as sent."}),
     };
 
     let mut properties = Map::new();
     properties.insert("data".into(), data);
     properties.insert("endpoint".into(), json!({"type": "string", "description": "The OKX path that served the data."}));
-    properties.insert("site".into(), json!({"type": "string", "description": "OKX site: global, eea, us, or custom for a base URL override."}));
+    properties
+        .insert("site".into(), json!({"type": "string", "description": "OKX site: global, eea, us, or custom for a base URL override."}));
     properties.insert("environment".into(), json!({"type": "string", "enum": ["live", "demo"]}));
+    properties.insert(
+        "meta".into(),
+        json!({"type": "object", "description": "Fields OKX sent beside data, such as totalPage.", "additionalProperties": true}),
+    );
     if let Some(paging) = &endpoint.paging {
         properties.insert(
             "nextPage".into(),

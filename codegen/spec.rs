@@ -116,13 +116,17 @@ pub struct ResponseSpec {
     pub columns: Vec<ColumnSpec>,
 }
 
-/// Whether `data` is a list of objects, one object, or a list of positional rows.
+/// Whether `data` is a list of objects, one object, a list of positional rows, or one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataShape {
     Array,
     Object,
     Rows,
+    /// A single positional array, read as one object.
+    Row,
+    /// Any JSON, kept as OKX sent it, for answers no other shape describes.
+    Any,
 }
 
 /// One field of a response object.

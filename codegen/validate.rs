@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Diagnostic;
 use super::denylist;
 use super::model::{Endpoint, Field, FieldType, LimitKey, Paging, Param, RateLimit, Response, Toolset};
 use super::spec::{ColumnSpec, DataShape, EndpointSpec, FieldKind, FieldSpec, ParamKind, ParamSpec, SpecFile};
-use super::Diagnostic;
 
 /// The prefix every allowlisted path starts with.
 pub const PATH_PREFIX: &str = "/api/v5/";
@@ -29,10 +29,7 @@ pub fn validate(files: Vec<(String, SpecFile)>) -> Result<Vec<Toolset>, Vec<Diag
 
         let stem = file.trim_end_matches(".yaml");
         if spec.toolset.value != stem {
-            report(
-                spec.toolset.referenced.line(),
-                format!("toolset '{}' must equal the file name '{stem}'", spec.toolset.value),
-            );
+            report(spec.toolset.referenced.line(), format!("toolset '{}' must equal the file name '{stem}'", spec.toolset.value));
         }
         if !is_snake_name(&spec.toolset.value) {
             report(spec.toolset.referenced.line(), format!("toolset '{}' must match ^[a-z][a-z0-9_]*$", spec.toolset.value));
@@ -81,11 +78,7 @@ fn endpoint_name(endpoint: &EndpointSpec) -> String {
 /// Turns `/api/v5/tradingBot/grid/orders-algo-pending` into `trading_bot_grid_orders_algo_pending`.
 pub fn derive_name(path: &str) -> String {
     let rest = path.strip_prefix(PATH_PREFIX).unwrap_or(path);
-    rest.split(['/', '-'])
-        .filter(|part| !part.is_empty())
-        .map(heck::ToSnakeCase::to_snake_case)
-        .collect::<Vec<_>>()
-        .join("_")
+    rest.split(['/', '-']).filter(|part| !part.is_empty()).map(heck::ToSnakeCase::to_snake_case).collect::<Vec<_>>().join("_")
 }
 
 fn is_snake_name(name: &str) -> bool {
@@ -98,13 +91,7 @@ fn normalize_text(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn check_endpoint(
-    toolset: &str,
-    file: &str,
-    spec: &EndpointSpec,
-    name: String,
-    report: &mut impl FnMut(u64, String),
-) -> Option<Endpoint> {
+fn check_endpoint(toolset: &str, file: &str, spec: &EndpointSpec, name: String, report: &mut impl FnMut(u64, String)) -> Option<Endpoint> {
     let line = spec.path.referenced.line();
     let path = &spec.path.value;
     let mut failed = false;
@@ -155,7 +142,10 @@ fn check_endpoint(
         Ok(limit) => {
             for dimension in &limit.dimensions {
                 if !param_names.contains(dimension) {
-                    fail(spec.rate_limit.referenced.line(), format!("endpoint {path}: rate limit dimension '{dimension}' is not a parameter"));
+                    fail(
+                        spec.rate_limit.referenced.line(),
+                        format!("endpoint {path}: rate limit dimension '{dimension}' is not a parameter"),
+                    );
                 }
             }
             Some(limit)
@@ -183,7 +173,7 @@ fn check_endpoint(
             if !is_page_number && !response.fields.iter().any(|field| field.name == paging.value.field) {
                 fail(paging_line, format!("endpoint {path}: paging field '{}' is not a response field", paging.value.field));
             }
-            if spec.response.data == DataShape::Object && !is_page_number {
+            if matches!(spec.response.data, DataShape::Object | DataShape::Row | DataShape::Any) && !is_page_number {
                 fail(paging_line, format!("endpoint {path}: paging needs `data: array` or `data: rows`"));
             }
             Some(Paging { param: paging.value.param.clone(), field: paging.value.field.clone() })
@@ -225,10 +215,10 @@ fn check_param(spec: &ParamSpec) -> Result<Param, Vec<String>> {
     if !integer && (spec.minimum.is_some() || spec.maximum.is_some()) {
         problems.push("`minimum`/`maximum` apply to integers only".to_owned());
     }
-    if let (Some(minimum), Some(maximum)) = (spec.minimum, spec.maximum) {
-        if minimum > maximum {
-            problems.push(format!("minimum {minimum} is greater than maximum {maximum}"));
-        }
+    if let (Some(minimum), Some(maximum)) = (spec.minimum, spec.maximum)
+        && minimum > maximum
+    {
+        problems.push(format!("minimum {minimum} is greater than maximum {maximum}"));
     }
     if !spec.enum_values.is_empty() && !matches!(spec.kind, ParamKind::String | ParamKind::Integer) {
         problems.push("`enum` applies to string and integer parameters only".to_owned());
@@ -276,10 +266,10 @@ fn check_param(spec: &ParamSpec) -> Result<Param, Vec<String>> {
 /// Checks that a `default` or `example` would pass the parameter's own rules.
 fn check_sample(spec: &ParamSpec, text: &str) -> Result<(), String> {
     let values: Vec<&str> = if spec.list.is_some() { text.split(',').collect() } else { vec![text] };
-    if let Some(cap) = spec.list {
-        if values.len() > cap as usize {
-            return Err(format!("has {} values, more than the list cap {cap}", values.len()));
-        }
+    if let Some(cap) = spec.list
+        && values.len() > cap as usize
+    {
+        return Err(format!("has {} values, more than the list cap {cap}", values.len()));
     }
     for value in values {
         if !spec.enum_values.is_empty() && !spec.enum_values.iter().any(|allowed| allowed == value) {
@@ -327,6 +317,12 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
 /// Resolves the response block into typed fields; problems carry the line where known.
 fn check_response(spec: &super::spec::ResponseSpec, problems: &mut Vec<(u64, String)>) -> Response {
     let fields = match spec.data {
+        DataShape::Any => {
+            if !spec.fields.is_empty() || !spec.columns.is_empty() {
+                problems.push((0, "`data: any` takes neither `fields` nor `columns`".to_owned()));
+            }
+            Vec::new()
+        }
         DataShape::Array | DataShape::Object => {
             if !spec.columns.is_empty() {
                 problems.push((0, "`columns` belongs to `data: rows`; use `fields`".to_owned()));
@@ -336,12 +332,12 @@ fn check_response(spec: &super::spec::ResponseSpec, problems: &mut Vec<(u64, Str
             }
             check_fields(&spec.fields, problems)
         }
-        DataShape::Rows => {
+        DataShape::Rows | DataShape::Row => {
             if !spec.fields.is_empty() {
-                problems.push((0, "`data: rows` takes `columns`, not `fields`".to_owned()));
+                problems.push((0, "`data: rows` and `data: row` take `columns`, not `fields`".to_owned()));
             }
             if spec.columns.is_empty() {
-                problems.push((0, "`data: rows` needs `columns`".to_owned()));
+                problems.push((0, "`data: rows` and `data: row` need `columns`".to_owned()));
             }
             check_columns(&spec.columns, problems)
         }

@@ -29,7 +29,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
 
     if std::io::stdin().is_terminal() {
-        eprintln!("okx-mcp serves MCP on stdin/stdout and is meant to be started by an MCP host (see README.md); run `okx-mcp --help` for options. Press Ctrl-D to quit.");
+        eprintln!(
+            "okx-mcp serves MCP on stdin/stdout and is meant to be started by an MCP host (see README.md); run `okx-mcp --help` for options. Press Ctrl-D to quit."
+        );
     }
 
     match serve(server).await {

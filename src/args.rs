@@ -48,7 +48,8 @@ fn is_blank(value: &Value) -> bool {
 
 fn unknown_argument_message(endpoint: &Endpoint, name: &str) -> String {
     let valid: Vec<&str> = endpoint.params.iter().map(|param| param.name).collect();
-    let suggestion = valid.iter().find(|candidate| candidate.eq_ignore_ascii_case(name)).map(|candidate| format!(" Did you mean '{candidate}'?"));
+    let suggestion =
+        valid.iter().find(|candidate| candidate.eq_ignore_ascii_case(name)).map(|candidate| format!(" Did you mean '{candidate}'?"));
     if valid.is_empty() {
         format!("unknown argument '{name}': {} takes no arguments", endpoint.name)
     } else {
@@ -80,7 +81,12 @@ fn check_string(param: &Param, value: &Value) -> Result<String, CallError> {
                 match item {
                     Value::String(text) => parts.push(text.trim().to_owned()),
                     Value::Number(number) => parts.push(number.to_string()),
-                    other => return Err(invalid(param, format!("'{}' list items must be strings, not {}", param.name, crate::wire::kind(other)))),
+                    other => {
+                        return Err(invalid(
+                            param,
+                            format!("'{}' list items must be strings, not {}", param.name, crate::wire::kind(other)),
+                        ));
+                    }
                 }
             }
             parts.join(",")
@@ -123,12 +129,20 @@ fn check_decimal(param: &Param, value: &Value) -> Result<String, CallError> {
     let text = match value {
         Value::String(text) => text.trim().to_owned(),
         Value::Number(number) => plain_decimal(number),
-        other => return Err(invalid(param, format!("'{}' must be a decimal string such as \"0.5\", not {}", param.name, crate::wire::kind(other)))),
+        other => {
+            return Err(invalid(
+                param,
+                format!("'{}' must be a decimal string such as \"0.5\", not {}", param.name, crate::wire::kind(other)),
+            ));
+        }
     };
     if is_decimal(&text) {
         Ok(text)
     } else {
-        Err(invalid(param, format!("invalid decimal '{text}' for '{}': write digits with an optional '.' and sign, e.g. \"0.25\"", param.name)))
+        Err(invalid(
+            param,
+            format!("invalid decimal '{text}' for '{}': write digits with an optional '.' and sign, e.g. \"0.25\"", param.name),
+        ))
     }
 }
 
@@ -164,7 +178,9 @@ fn plain_decimal(number: &serde_json::Number) -> String {
 
 fn check_integer(param: &Param, value: &Value) -> Result<i64, CallError> {
     let number = match value {
-        Value::Number(number) => number.as_i64().or_else(|| number.as_f64().filter(|float| float.fract() == 0.0 && float.abs() < 9e15).map(|float| float as i64)),
+        Value::Number(number) => {
+            number.as_i64().or_else(|| number.as_f64().filter(|float| float.fract() == 0.0 && float.abs() < 9e15).map(|float| float as i64))
+        }
         Value::String(text) => text.trim().parse::<i64>().ok(),
         _ => None,
     };
@@ -206,7 +222,10 @@ fn check_timestamp(param: &Param, value: &Value) -> Result<i64, CallError> {
     let Some(millis) = millis else {
         return Err(invalid(
             param,
-            format!("invalid time {value} for '{}': give Unix milliseconds (1717200000000), RFC 3339 (2024-06-01T00:00:00Z) or a date (2024-06-01)", param.name),
+            format!(
+                "invalid time {value} for '{}': give Unix milliseconds (1717200000000), RFC 3339 (2024-06-01T00:00:00Z) or a date (2024-06-01)",
+                param.name
+            ),
         ));
     };
     if (0..SMALLEST_PLAUSIBLE_MS).contains(&millis) {
@@ -242,12 +261,72 @@ mod tests {
     use crate::endpoint::{Auth, DataShape, LimitKey, RateLimit};
 
     const PARAMS: &[Param] = &[
-        Param { name: "instType", kind: ParamKind::String, required: true, enum_values: &["SPOT", "SWAP"], list: None, minimum: None, maximum: None, default: None, example: None },
-        Param { name: "ccy", kind: ParamKind::String, required: false, enum_values: &[], list: Some(3), minimum: None, maximum: None, default: None, example: None },
-        Param { name: "limit", kind: ParamKind::Integer, required: false, enum_values: &[], list: None, minimum: Some(1), maximum: Some(100), default: Some("100"), example: None },
-        Param { name: "px", kind: ParamKind::Decimal, required: false, enum_values: &[], list: None, minimum: None, maximum: None, default: None, example: None },
-        Param { name: "begin", kind: ParamKind::Timestamp, required: false, enum_values: &[], list: None, minimum: None, maximum: None, default: None, example: None },
-        Param { name: "reduceOnly", kind: ParamKind::Boolean, required: false, enum_values: &[], list: None, minimum: None, maximum: None, default: None, example: None },
+        Param {
+            name: "instType",
+            kind: ParamKind::String,
+            required: true,
+            enum_values: &["SPOT", "SWAP"],
+            list: None,
+            minimum: None,
+            maximum: None,
+            default: None,
+            example: None,
+        },
+        Param {
+            name: "ccy",
+            kind: ParamKind::String,
+            required: false,
+            enum_values: &[],
+            list: Some(3),
+            minimum: None,
+            maximum: None,
+            default: None,
+            example: None,
+        },
+        Param {
+            name: "limit",
+            kind: ParamKind::Integer,
+            required: false,
+            enum_values: &[],
+            list: None,
+            minimum: Some(1),
+            maximum: Some(100),
+            default: Some("100"),
+            example: None,
+        },
+        Param {
+            name: "px",
+            kind: ParamKind::Decimal,
+            required: false,
+            enum_values: &[],
+            list: None,
+            minimum: None,
+            maximum: None,
+            default: None,
+            example: None,
+        },
+        Param {
+            name: "begin",
+            kind: ParamKind::Timestamp,
+            required: false,
+            enum_values: &[],
+            list: None,
+            minimum: None,
+            maximum: None,
+            default: None,
+            example: None,
+        },
+        Param {
+            name: "reduceOnly",
+            kind: ParamKind::Boolean,
+            required: false,
+            enum_values: &[],
+            list: None,
+            minimum: None,
+            maximum: None,
+            default: None,
+            example: None,
+        },
     ];
 
     const ENDPOINT: Endpoint = Endpoint {
@@ -277,7 +356,9 @@ mod tests {
 
     #[test]
     fn valid_arguments_are_normalised() {
-        let checked = run(json!({"instType": "SPOT", "ccy": ["BTC", " ETH"], "limit": "50", "px": 0.5, "begin": "2024-06-01", "reduceOnly": "true"})).unwrap();
+        let checked =
+            run(json!({"instType": "SPOT", "ccy": ["BTC", " ETH"], "limit": "50", "px": 0.5, "begin": "2024-06-01", "reduceOnly": "true"}))
+                .unwrap();
         assert_eq!(checked["ccy"], "BTC,ETH");
         assert_eq!(checked["limit"], 50);
         assert_eq!(checked["px"], "0.5");

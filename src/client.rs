@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::config::{CONNECT_TIMEOUT, Config, ConfigError};
@@ -37,21 +35,19 @@ pub struct Client {
     clock_offset_ms: AtomicI64,
 }
 
-/// The result of one call: OKX's `data` after typing, as JSON.
+/// The result of one call: OKX's `data` after typing, as JSON, and any fields OKX sent
+/// beside `data` (such as `totalPage`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub data: Value,
+    pub meta: Map<String, Value>,
 }
 
-/// OKX's response envelope, with `data` left unparsed until its type is known.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    code: Option<Value>,
-    #[serde(default)]
-    msg: Option<Value>,
-    #[serde(default)]
-    data: Option<Box<RawValue>>,
+/// A typed answer and the envelope fields beside `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<T> {
+    pub data: T,
+    pub meta: Map<String, Value>,
 }
 
 impl Client {
@@ -90,6 +86,11 @@ impl Client {
 
     /// Sends a typed request and returns OKX's `data`, typed.
     pub async fn send<R: ReadRequest>(&self, request: &R) -> Result<R::Response, CallError> {
+        Ok(self.send_with_meta(request).await?.data)
+    }
+
+    /// Sends a typed request and returns `data`, typed, with the envelope fields beside it.
+    pub async fn send_with_meta<R: ReadRequest>(&self, request: &R) -> Result<Answer<R::Response>, CallError> {
         let endpoint = R::ENDPOINT;
         let (status, body) = self.get(endpoint, &request.query()).await?;
         parse_answer::<R::Response>(endpoint, status, &body)
@@ -99,10 +100,10 @@ impl Client {
     pub(crate) async fn call_json<R: ReadRequest>(&self, arguments: Map<String, Value>) -> Result<Reply, CallError> {
         let request: R = serde_json::from_value(Value::Object(arguments))
             .map_err(|error| CallError::input("arguments", format!("arguments do not fit {}: {error}", R::ENDPOINT.name)))?;
-        let response = self.send(&request).await?;
-        let data = serde_json::to_value(&response)
+        let answer = self.send_with_meta(&request).await?;
+        let data = serde_json::to_value(&answer.data)
             .map_err(|error| CallError::InvalidResponse { message: format!("cannot re-encode data: {error}"), http_status: 200 })?;
-        Ok(Reply { data })
+        Ok(Reply { data, meta: answer.meta })
     }
 
     /// The one sending path: a `GET` of `endpoint` with `query`, signed when needed.
@@ -204,14 +205,17 @@ fn too_large(status: u16) -> CallError {
 }
 
 /// Reads OKX's envelope and types `data`.
-fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16, body: &[u8]) -> Result<T, CallError> {
+fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16, body: &[u8]) -> Result<Answer<T>, CallError> {
     let invalid = |message: String| CallError::InvalidResponse { message, http_status: status };
 
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(invalid("the body is empty".to_owned()));
     }
-    let envelope: Envelope = match serde_json::from_slice(body) {
+    let mut envelope: Map<String, Value> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
+        Err(error) if error.classify() == serde_json::error::Category::Data => {
+            return Err(invalid(format!("the body is JSON but not an object: {:?}", excerpt(body))));
+        }
         Err(error) => {
             let excerpt = excerpt(body);
             let looks_html = excerpt.trim_start().starts_with('<');
@@ -220,13 +224,13 @@ fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16
         }
     };
 
-    let code = match envelope.code {
+    let code = match envelope.remove("code") {
         Some(Value::String(code)) => code,
         Some(Value::Number(code)) => code.to_string(),
         Some(other) => return Err(invalid(format!("`code` is {}, not a string", crate::wire::kind(&other)))),
         None => return Err(invalid("the JSON has no `code` field, so it is not an OKX answer".to_owned())),
     };
-    let msg = match envelope.msg {
+    let msg = match envelope.remove("msg") {
         Some(Value::String(msg)) => msg,
         Some(other) => other.to_string(),
         None => String::new(),
@@ -238,10 +242,12 @@ fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16
         return Err(invalid(format!("HTTP status {status} with code 0")));
     }
 
-    let Some(data) = envelope.data else {
+    let Some(data) = envelope.remove("data") else {
         return Err(invalid("code 0 but no `data` field".to_owned()));
     };
-    serde_json::from_str(data.get()).map_err(|error| invalid(format!("`data` does not match the documented shape of {}: {error}", endpoint.path)))
+    let data = serde_json::from_value(data)
+        .map_err(|error| invalid(format!("`data` does not match the documented shape of {}: {error}", endpoint.path)))?;
+    Ok(Answer { data, meta: envelope })
 }
 
 /// Returns the start of a body as text, for error messages.
@@ -277,7 +283,7 @@ mod tests {
     };
 
     fn parse(status: u16, body: &str) -> Result<Vec<Value>, CallError> {
-        parse_answer::<Vec<Value>>(&ENDPOINT, status, body.as_bytes())
+        parse_answer::<Vec<Value>>(&ENDPOINT, status, body.as_bytes()).map(|answer| answer.data)
     }
 
     #[test]
@@ -312,6 +318,12 @@ mod tests {
     fn wrong_data_shape_names_endpoint() {
         let error = parse(200, r#"{"code":"0","msg":"","data":{"a":"1"}}"#).unwrap_err();
         assert!(error.to_string().contains("/api/v5/test/tool"), "{error}");
+    }
+
+    #[test]
+    fn fields_beside_data_are_kept() {
+        let answer = parse_answer::<Vec<Value>>(&ENDPOINT, 200, br#"{"code":"0","msg":"","data":[],"totalPage":"3"}"#).unwrap();
+        assert_eq!(answer.meta.get("totalPage"), Some(&Value::from("3")));
     }
 
     #[test]

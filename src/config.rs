@@ -161,11 +161,9 @@ fn load_credentials(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<C
 
     match (key, secret, passphrase) {
         (None, None, None) => Ok(None),
-        (Some(key), Some(secret), Some(passphrase)) => Ok(Some(Credentials {
-            key: ApiKey::new(key),
-            secret: ApiSecret::new(secret),
-            passphrase: Passphrase::new(passphrase),
-        })),
+        (Some(key), Some(secret), Some(passphrase)) => {
+            Ok(Some(Credentials { key: ApiKey::new(key), secret: ApiSecret::new(secret), passphrase: Passphrase::new(passphrase) }))
+        }
         (key, secret, passphrase) => {
             let mut missing = Vec::new();
             if key.is_none() {

@@ -70,6 +70,10 @@ pub enum DataShape {
     Array,
     Object,
     Rows,
+    /// A single positional array.
+    Row,
+    /// Any JSON, kept as sent.
+    Any,
 }
 
 /// One allowlisted `GET` endpoint, which is one MCP tool.

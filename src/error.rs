@@ -141,9 +141,8 @@ fn is_rate_limit_code(code: &str) -> bool {
 
 /// Hints for OKX's codes that a user or model can act on. Codes from OKX's error code list.
 fn okx_hint(code: &str, context: &ErrorContext<'_>) -> Option<String> {
-    let other_sites = |site: &str| {
-        ["global", "eea", "us"].iter().filter(|candidate| **candidate != site).copied().collect::<Vec<_>>().join(" or ")
-    };
+    let other_sites =
+        |site: &str| ["global", "eea", "us"].iter().filter(|candidate| **candidate != site).copied().collect::<Vec<_>>().join(" or ");
     let hint = match code.split('_').next().unwrap_or(code) {
         "50119" => format!(
             "The API key does not exist on the {} site ({}). Keys work only on the site where they were created: set OKX_SITE to {}.",

@@ -16,6 +16,38 @@ pub(crate) mod sealed {
 }
 
 /// A typed `GET` request to one allowlisted OKX endpoint.
+///
+/// Generated request types implement it:
+///
+/// ```
+/// fn assert_read<R: okx_mcp::request::ReadRequest>() {}
+/// assert_read::<okx_mcp::generated::MarketTickerRequest>();
+/// ```
+///
+/// A type outside this crate cannot, because the trait is sealed (error E0277: `Sealed` is
+/// not implemented):
+///
+/// ```compile_fail,E0277
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Withdrawal {
+///     ccy: String,
+/// }
+///
+/// impl okx_mcp::request::ReadRequest for Withdrawal {
+///     type Response = Vec<serde_json::Value>;
+///     const ENDPOINT: &'static okx_mcp::endpoint::Endpoint = &okx_mcp::generated::MARKET_TICKER;
+///     fn query(&self) -> okx_mcp::query::Query {
+///         okx_mcp::query::Query::new()
+///     }
+/// }
+/// ```
+///
+/// and the seal itself is private (error E0603):
+///
+/// ```compile_fail,E0603
+/// struct Withdrawal;
+/// impl okx_mcp::request::sealed::Sealed for Withdrawal {}
+/// ```
 pub trait ReadRequest: sealed::Sealed + Serialize + DeserializeOwned + Send + Sync {
     /// The type of OKX's `data` for this endpoint.
     type Response: DeserializeOwned + Serialize + Send;

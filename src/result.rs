@@ -5,15 +5,18 @@ use serde_json::{Map, Value, json};
 use crate::config::Config;
 use crate::endpoint::{Endpoint, ParamKind};
 
-/// Builds `{"data": ..., "endpoint": ..., "site": ..., "environment": ..., "nextPage"?: ...}`.
-pub fn success(endpoint: &Endpoint, config: &Config, arguments: &Map<String, Value>, data: Value) -> Value {
-    let next_page = next_page(endpoint, arguments, &data);
+/// Builds `{"data": ..., "endpoint": ..., "site": ..., "environment": ..., "meta"?: ..., "nextPage"?: ...}`.
+pub fn success(endpoint: &Endpoint, config: &Config, arguments: &Map<String, Value>, data: Value, meta: Map<String, Value>) -> Value {
+    let next_page = next_page(endpoint, arguments, &data, &meta);
     let mut result = json!({
         "data": data,
         "endpoint": endpoint.path,
         "site": config.site_label(),
         "environment": config.environment(),
     });
+    if !meta.is_empty() {
+        result["meta"] = Value::Object(meta);
+    }
     if let Some(next_page) = next_page {
         result["nextPage"] = next_page;
     }
@@ -24,19 +27,19 @@ pub fn success(endpoint: &Endpoint, config: &Config, arguments: &Map<String, Val
 ///
 /// OKX does not say whether more rows exist, so a full page (as many rows as `limit`, or the
 /// endpoint's default page size) is taken to mean "there may be more".
-pub fn next_page(endpoint: &Endpoint, arguments: &Map<String, Value>, data: &Value) -> Option<Value> {
+pub fn next_page(endpoint: &Endpoint, arguments: &Map<String, Value>, data: &Value, meta: &Map<String, Value>) -> Option<Value> {
     let paging = endpoint.paging?;
 
     if paging.param == "page" && paging.field == "page" {
-        return next_page_number(arguments, data);
+        return next_page_number(arguments, data, meta);
     }
 
     let rows = data.as_array()?;
     let last = rows.last()?;
-    if let Some(limit) = page_size(endpoint, arguments) {
-        if (rows.len() as i64) < limit {
-            return None;
-        }
+    if let Some(limit) = page_size(endpoint, arguments)
+        && (rows.len() as i64) < limit
+    {
+        return None;
     }
     let cursor = match last.get(paging.field)? {
         Value::String(text) if !text.is_empty() => text.clone(),
@@ -59,14 +62,15 @@ fn page_size(endpoint: &Endpoint, arguments: &Map<String, Value>) -> Option<i64>
     endpoint.param("limit")?.default?.parse().ok()
 }
 
-/// For page-numbered endpoints: the next page number while `totalPage` says there is one.
-fn next_page_number(arguments: &Map<String, Value>, data: &Value) -> Option<Value> {
+/// For page-numbered endpoints: the next page number while `totalPage` (beside `data` or in its
+/// first row) says there is one.
+fn next_page_number(arguments: &Map<String, Value>, data: &Value, meta: &Map<String, Value>) -> Option<Value> {
     let current = arguments.get("page").and_then(Value::as_i64).unwrap_or(1);
     let first = match data {
-        Value::Array(rows) => rows.first()?,
-        other => other,
+        Value::Array(rows) => rows.first(),
+        other => Some(other),
     };
-    let total = first.get("totalPage").and_then(|value| match value {
+    let total = meta.get("totalPage").or_else(|| first?.get("totalPage")).and_then(|value| match value {
         Value::String(text) => text.parse::<i64>().ok(),
         other => other.as_i64(),
     });

@@ -69,7 +69,7 @@ impl OkxServer {
             return Err(ErrorData::internal_error(format!("tool {name} has no generated dispatch"), None));
         };
         match call.await {
-            Ok(reply) => Ok(CallToolResult::structured(result::success(endpoint, client.config(), &checked, reply.data))),
+            Ok(reply) => Ok(CallToolResult::structured(result::success(endpoint, client.config(), &checked, reply.data, reply.meta))),
             Err(error) => Ok(self.error_result(endpoint, &error)),
         }
     }
@@ -165,7 +165,11 @@ impl ServerHandler for OkxServer {
             .with_instructions(self.inner.instructions.clone())
     }
 
-    async fn list_tools(&self, request: Option<PaginatedRequestParams>, _context: RequestContext<RoleServer>) -> Result<ListToolsResult, ErrorData> {
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
         if request.and_then(|request| request.cursor).is_some() {
             return Err(ErrorData::invalid_params("invalid cursor: the tool list has a single page", None));
         }

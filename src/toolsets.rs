@@ -38,13 +38,10 @@ pub fn select(toolsets: &[String], tools: &[String], has_credentials: bool) -> R
     let valid = toolset_names();
     let unknown: Vec<&String> = toolsets.iter().filter(|name| !valid.contains(&name.as_str())).collect();
     if !unknown.is_empty() {
-        return Err(ConfigError(format!(
-            "unknown toolset {}; valid toolsets: {}",
-            quote_list(&unknown),
-            valid.join(", ")
-        )));
+        return Err(ConfigError(format!("unknown toolset {}; valid toolsets: {}", quote_list(&unknown), valid.join(", "))));
     }
-    let unknown_tools: Vec<&String> = tools.iter().filter(|name| !ENDPOINTS.iter().any(|endpoint| endpoint.name == name.as_str())).collect();
+    let unknown_tools: Vec<&String> =
+        tools.iter().filter(|name| !ENDPOINTS.iter().any(|endpoint| endpoint.name == name.as_str())).collect();
     if !unknown_tools.is_empty() {
         return Err(ConfigError(format!(
             "unknown tool {}; `okx-mcp tools --toolsets all` lists every tool name",
