@@ -101,6 +101,19 @@ pub fn output_schema(endpoint: &Endpoint) -> Value {
         "meta".into(),
         json!({"type": "object", "description": "Fields OKX sent beside data, such as totalPage.", "additionalProperties": true}),
     );
+    properties.insert(
+        "truncated".into(),
+        json!({
+            "type": "object",
+            "description": "Present when rows were left out to keep the result within the size limit.",
+            "properties": {
+                "returnedRows": {"type": "integer"},
+                "omittedRows": {"type": "integer"},
+                "hint": {"type": "string"},
+            },
+            "additionalProperties": false,
+        }),
+    );
     if let Some(paging) = &endpoint.paging {
         properties.insert(
             "nextPage".into(),
