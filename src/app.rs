@@ -17,6 +17,9 @@ const DEFAULT_LOG_FILTER: &str = "warn,okx_mcp=info";
 
 /// Runs okx-mcp with parsed options and returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
+    if let Some(command) = &cli.command {
+        return crate::commands::run(command, &cli).await;
+    }
     init_logging(cli.log_level.as_deref());
 
     let server = match build_server(&cli, |name| std::env::var(name).ok()) {
@@ -27,6 +30,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+
+    if let Err(error) = crate::startup::run_checks(&server, cli.require_read_only_key).await {
+        tracing::error!("{error}");
+        eprintln!("okx-mcp: {error}");
+        return ExitCode::from(2);
+    }
 
     if std::io::stdin().is_terminal() {
         eprintln!(
@@ -66,19 +75,45 @@ pub fn build_server(cli: &Cli, lookup: impl Fn(&str) -> Option<String>) -> Resul
         "okx-mcp ready"
     );
 
+    let max_result_bytes = max_result_bytes(cli.max_result_bytes, lookup("OKX_MAX_RESULT_BYTES"))?;
     let client = Client::new(config)?;
-    Ok(OkxServer::new(client, &selection))
+    Ok(OkxServer::new(client, &selection, max_result_bytes))
+}
+
+/// Resolves the result size cap from the flag, else the environment, else the default.
+fn max_result_bytes(flag: Option<usize>, variable: Option<String>) -> Result<usize, ConfigError> {
+    let value = match (flag, variable) {
+        (Some(bytes), _) => bytes,
+        (None, Some(text)) => text
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| ConfigError(format!("invalid OKX_MAX_RESULT_BYTES {text:?}: give a number of bytes, e.g. 60000")))?,
+        (None, None) => crate::result::DEFAULT_MAX_RESULT_BYTES,
+    };
+    if value < 2_000 {
+        return Err(ConfigError(format!("invalid result size limit {value}: give at least 2000 bytes")));
+    }
+    Ok(value)
 }
 
 async fn serve(server: OkxServer) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let service = server.serve(rmcp::transport::stdio()).await?;
+    let service = match server.serve(rmcp::transport::stdio()).await {
+        Ok(service) => service,
+        // A client may close stdin without starting a session, e.g. after `server/discover`
+        // alone or a probe of whether the binary starts; that is a normal end.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(context)) => {
+            tracing::debug!(%context, "client closed the connection before initializing");
+            return Ok(());
+        }
+        Err(error) => return Err(error.into()),
+    };
     let reason = service.waiting().await?;
     tracing::debug!(?reason, "stdin closed, stopping");
     Ok(())
 }
 
 /// Sends logs to stderr; stdout carries only JSON-RPC.
-fn init_logging(level: Option<&str>) {
+pub(crate) fn init_logging(level: Option<&str>) {
     let filter = match level {
         Some(level) => EnvFilter::try_new(level),
         None => EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(DEFAULT_LOG_FILTER)),

@@ -22,10 +22,15 @@ pub fn check(endpoint: &Endpoint, arguments: Map<String, Value>) -> Result<Map<S
 
     let mut checked = Map::new();
     for param in endpoint.params {
-        let value = arguments.get(param.name).filter(|value| !is_blank(value));
+        let given = arguments.get(param.name).filter(|value| !is_blank(value));
+        // A list of only separators, such as ",", has no items: it counts as not given.
+        let value = match given {
+            Some(value) => Some(check_value(param, value)?).filter(|value| value.as_str() != Some("")),
+            None => None,
+        };
         match value {
             Some(value) => {
-                checked.insert(param.name.to_owned(), check_value(param, value)?);
+                checked.insert(param.name.to_owned(), value);
             }
             None if param.required => {
                 return Err(CallError::input(param.name, format!("missing required argument '{}'", param.name)));
@@ -155,25 +160,45 @@ fn is_decimal(text: &str) -> bool {
         && fraction.bytes().all(|byte| byte.is_ascii_digit())
 }
 
-/// Writes a JSON number without exponent. JSON numbers arrive as f64 or integers, so a float
-/// keeps the shortest text that reads back to the same f64.
+/// Writes a JSON number without exponent. serde_json prints the shortest text that reads back
+/// to the same f64, using an exponent for very small or large values; moving the decimal point
+/// in that text keeps every digit the caller wrote, where formatting the f64 would round.
 fn plain_decimal(number: &serde_json::Number) -> String {
-    if number.is_i64() || number.is_u64() {
-        return number.to_string();
-    }
     let text = number.to_string();
-    if !text.contains(['e', 'E']) {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
         return text;
-    }
-    let value = number.as_f64().unwrap_or_default();
-    let mut plain = format!("{value:.20}");
-    while plain.ends_with('0') {
-        plain.pop();
-    }
-    if plain.ends_with('.') {
-        plain.pop();
-    }
-    plain
+    };
+    let Ok(exponent) = exponent.parse::<i64>() else {
+        return text;
+    };
+
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    // Position of the decimal point within `digits` after applying the exponent.
+    let point = whole.len() as i64 + exponent;
+
+    let plain = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (left, right) = digits.split_at(point as usize);
+        format!("{left}.{right}")
+    };
+    format!("{sign}{}", trim_decimal(&plain))
+}
+
+/// Drops leading zeros of the whole part and trailing zeros of the fraction: "007.50" → "7.5".
+fn trim_decimal(text: &str) -> String {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() { whole.to_owned() } else { format!("{whole}.{fraction}") }
 }
 
 fn check_integer(param: &Param, value: &Value) -> Result<i64, CallError> {
@@ -420,6 +445,8 @@ mod tests {
     fn small_float_has_no_exponent() {
         let checked = run(json!({"instType": "SPOT", "px": 1e-7})).unwrap();
         assert_eq!(checked["px"], "0.0000001");
+        let checked = run(json!({"instType": "SPOT", "px": -1.5e21})).unwrap();
+        assert_eq!(checked["px"], "-1500000000000000000000");
     }
 
     #[test]

@@ -3,7 +3,13 @@
 //! Requests are built from a generated request type, so only allowlisted paths can be reached.
 //! The request target (path plus encoded query) is built once; the same string is signed and
 //! put on the wire.
+//!
+//! Every try of a request first waits for its turn under the endpoint's rate limit
+//! ([`crate::ratelimit`]), then is stamped and signed, so a wait cannot expire a signature.
+//! Failures that a second try can fix are retried ([`crate::retry`]). A rejected timestamp
+//! (50102) makes the client measure OKX's clock and retry once with the corrected time.
 
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -14,8 +20,11 @@ use crate::config::{CONNECT_TIMEOUT, Config, ConfigError};
 use crate::credentials::Credentials;
 use crate::endpoint::{Auth, Endpoint};
 use crate::error::CallError;
+use crate::generated::PublicTimeRequest;
 use crate::query::Query;
+use crate::ratelimit::{BucketKey, RateLimiter};
 use crate::request::ReadRequest;
+use crate::retry::{self, Decision, Reason};
 use crate::signing;
 
 /// The largest response body read, in bytes; larger answers are an error rather than memory
@@ -33,6 +42,7 @@ pub struct Client {
     config: Arc<Config>,
     /// OKX's clock minus ours, in milliseconds, added to request timestamps.
     clock_offset_ms: AtomicI64,
+    limiter: RateLimiter,
 }
 
 /// The result of one call: OKX's `data` after typing, as JSON, and any fields OKX sent
@@ -67,7 +77,7 @@ impl Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|error| ConfigError(format!("cannot start the HTTP client: {error}")))?;
-        Ok(Client { http, config: Arc::new(config), clock_offset_ms: AtomicI64::new(0) })
+        Ok(Client { http, config: Arc::new(config), clock_offset_ms: AtomicI64::new(0), limiter: RateLimiter::new() })
     }
 
     pub fn config(&self) -> &Config {
@@ -92,8 +102,87 @@ impl Client {
     /// Sends a typed request and returns `data`, typed, with the envelope fields beside it.
     pub async fn send_with_meta<R: ReadRequest>(&self, request: &R) -> Result<Answer<R::Response>, CallError> {
         let endpoint = R::ENDPOINT;
+        let query = request.query();
+        let started = tokio::time::Instant::now();
+        let mut attempt = 1;
+        let mut clock_corrected = false;
+        loop {
+            let outcome = match self.get(endpoint, &query).await {
+                Ok((status, body)) => parse_answer::<R::Response>(endpoint, status, &body),
+                Err(error) => Err(error),
+            };
+            let error = match outcome {
+                Ok(answer) => return Ok(answer),
+                Err(error) => error,
+            };
+            let Some(reason) = retry::classify(&error) else {
+                return Err(error);
+            };
+
+            if reason == Reason::ClockSkew {
+                // One correction per call: a second 50102 means the clock moves or OKX's time
+                // cannot be read, and another try would fail the same way.
+                if clock_corrected || self.signing_credentials(endpoint)?.is_none() {
+                    return Err(error);
+                }
+                clock_corrected = true;
+                self.correct_clock_after_rejection(endpoint).await.map_err(|_| error)?;
+                continue;
+            }
+
+            match retry::decide(&reason, attempt, started.elapsed(), random_fraction()) {
+                Decision::GiveUp => return Err(error),
+                Decision::Retry { delay } => {
+                    attempt += 1;
+                    tracing::info!(
+                        endpoint = endpoint.path,
+                        attempt,
+                        reason = %reason,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying OKX request"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Measures OKX's clock with `GET /api/v5/public/time`, stores the offset for request
+    /// timestamps, and returns it in milliseconds (OKX's clock minus ours).
+    ///
+    /// The offset assumes that OKX read its clock halfway through the round trip. One try only,
+    /// without retries.
+    pub async fn sync_clock(&self) -> Result<i64, CallError> {
+        let request = PublicTimeRequest::new();
+        let endpoint = <PublicTimeRequest as ReadRequest>::ENDPOINT;
+        let sent_ms = now_ms();
         let (status, body) = self.get(endpoint, &request.query()).await?;
-        parse_answer::<R::Response>(endpoint, status, &body)
+        let received_ms = now_ms();
+        let answer = parse_answer::<<PublicTimeRequest as ReadRequest>::Response>(endpoint, status, &body)?;
+
+        let server_ms = answer.data.first().and_then(|row| row.ts.as_deref()).and_then(|ts| ts.parse::<i64>().ok()).ok_or_else(|| {
+            CallError::InvalidResponse { message: "public/time has no `ts` in Unix milliseconds".to_owned(), http_status: status }
+        })?;
+        let offset = server_ms - (sent_ms + received_ms) / 2;
+        self.set_clock_offset_ms(offset);
+        Ok(offset)
+    }
+
+    async fn correct_clock_after_rejection(&self, endpoint: &Endpoint) -> Result<(), CallError> {
+        match self.sync_clock().await {
+            Ok(offset) => {
+                tracing::warn!(
+                    endpoint = endpoint.path,
+                    offset_ms = offset,
+                    "OKX rejected the request timestamp (50102); signing again with OKX's clock. Synchronise this computer's clock (NTP)."
+                );
+                Ok(())
+            }
+            Err(error) => {
+                tracing::warn!(endpoint = endpoint.path, error = %error, "OKX rejected the request timestamp (50102), and reading OKX's clock failed");
+                Err(error)
+            }
+        }
     }
 
     /// Decodes checked arguments into `R`, sends it, and returns `data` as JSON.
@@ -106,23 +195,37 @@ impl Client {
         Ok(Reply { data, meta: answer.meta })
     }
 
-    /// The one sending path: a `GET` of `endpoint` with `query`, signed when needed.
+    /// Returns the credentials that sign requests to `endpoint`, `None` for unsigned ones.
+    fn signing_credentials(&self, endpoint: &Endpoint) -> Result<Option<&Credentials>, CallError> {
+        match (endpoint.auth, &self.config.credentials) {
+            (Auth::Public, _) | (Auth::Optional, None) => Ok(None),
+            (Auth::Private | Auth::Optional, Some(credentials)) => Ok(Some(credentials)),
+            (Auth::Private, None) => Err(CallError::Config {
+                message: format!(
+                    "{} needs API credentials: set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE (a read-only key is enough)",
+                    endpoint.name
+                ),
+            }),
+        }
+    }
+
+    /// The one sending path: a `GET` of `endpoint` with `query`, after the rate limiter grants
+    /// a turn, signed when needed.
     async fn get(&self, endpoint: &Endpoint, query: &Query) -> Result<(u16, Vec<u8>), CallError> {
         let target = query.target(endpoint.path);
         let url = format!("{}{target}", self.config.base_url);
+        let signing = self.signing_credentials(endpoint)?;
 
-        let signing = match (endpoint.auth, &self.config.credentials) {
-            (Auth::Public, _) | (Auth::Optional, None) => None,
-            (Auth::Private | Auth::Optional, Some(credentials)) => Some(credentials),
-            (Auth::Private, None) => {
-                return Err(CallError::Config {
-                    message: format!(
-                        "{} needs API credentials: set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE (a read-only key is enough)",
-                        endpoint.name
-                    ),
-                });
+        let limit = &endpoint.rate_limit;
+        let bucket = BucketKey::new(endpoint.path, limit, signing.is_some(), query);
+        self.limiter.acquire(bucket, limit).await.map_err(|throttled| {
+            tracing::debug!(endpoint = endpoint.path, retry_after_ms = throttled.retry_after.as_millis(), "client-side rate limit reached");
+            CallError::RateLimited {
+                requests: limit.requests,
+                window_ms: limit.window_ms,
+                retry_after_ms: u64::try_from(throttled.retry_after.as_millis()).unwrap_or(u64::MAX),
             }
-        };
+        })?;
 
         let mut headers = HeaderMap::new();
         if self.config.demo {
@@ -160,6 +263,19 @@ impl Client {
         let detail = if cause.is_empty() { error.to_string() } else { cause };
         CallError::Network { message: format!("{what} {}: {detail}", self.config.base_url) }
     }
+}
+
+/// Returns the current Unix time in milliseconds by this computer's clock.
+fn now_ms() -> i64 {
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// Returns a random number in [0, 1) for retry jitter. The standard library's `RandomState`
+/// is seeded randomly per thread and advances with every instance, which is random enough to
+/// spread retries and needs no extra dependency.
+fn random_fraction() -> f64 {
+    let bits = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
+    (bits >> 11) as f64 / (1_u64 << 53) as f64
 }
 
 fn auth_headers(headers: &mut HeaderMap, credentials: &Credentials, timestamp: &str, signature: &str) -> Result<(), CallError> {
@@ -204,8 +320,9 @@ fn too_large(status: u16) -> CallError {
     }
 }
 
-/// Reads OKX's envelope and types `data`.
-fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16, body: &[u8]) -> Result<Answer<T>, CallError> {
+/// Reads OKX's envelope and types `data`. Every failure is a `CallError`: `Okx` for a non-zero
+/// code, `InvalidResponse` for anything that is not a well-formed answer. Public for the fuzzers.
+pub fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status: u16, body: &[u8]) -> Result<Answer<T>, CallError> {
     let invalid = |message: String| CallError::InvalidResponse { message, http_status: status };
 
     if body.iter().all(u8::is_ascii_whitespace) {

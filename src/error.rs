@@ -57,6 +57,16 @@ pub enum CallError {
     #[error("request timed out after {timeout_ms} ms")]
     Timeout { timeout_ms: u64 },
 
+    /// The endpoint's documented quota is used up for longer than a call waits, so the request
+    /// was not sent.
+    #[error(
+        "rate limit reached: OKX allows {requests} {} per {} to this endpoint, and the next free slot is {} away",
+        if *requests == 1 { "request" } else { "requests" },
+        seconds(u64::from(*window_ms)),
+        seconds(*retry_after_ms)
+    )]
+    RateLimited { requests: u32, window_ms: u32, retry_after_ms: u64 },
+
     /// The server is not configured for this call.
     #[error("{message}")]
     Config { message: String },
@@ -73,6 +83,7 @@ impl CallError {
             CallError::Okx { code, .. } if is_rate_limit_code(code) => ErrorSource::RateLimit,
             CallError::Okx { .. } | CallError::InvalidResponse { .. } => ErrorSource::Okx,
             CallError::Network { .. } | CallError::Timeout { .. } => ErrorSource::Network,
+            CallError::RateLimited { .. } => ErrorSource::RateLimit,
             CallError::Config { .. } => ErrorSource::Config,
         }
     }
@@ -99,6 +110,9 @@ impl CallError {
             CallError::InvalidResponse { http_status, .. } => {
                 object.insert("httpStatus".into(), json!(http_status));
             }
+            CallError::RateLimited { retry_after_ms, .. } => {
+                object.insert("retryAfterMs".into(), json!(retry_after_ms));
+            }
             _ => {}
         }
         if let Some(hint) = self.hint(context) {
@@ -121,6 +135,10 @@ impl CallError {
             CallError::Timeout { .. } => {
                 Some("OKX did not answer in time; try again, narrow the query, or raise OKX_TIMEOUT_MS.".to_owned())
             }
+            CallError::RateLimited { retry_after_ms, .. } => Some(format!(
+                "Wait at least {} before calling this tool again, and make fewer calls to it; batch tools (tickers over ticker) return more per call.",
+                seconds(*retry_after_ms)
+            )),
             CallError::Config { .. } => None,
         }
     }
@@ -133,6 +151,12 @@ pub struct ErrorContext<'a> {
     pub site: &'a str,
     pub environment: &'a str,
     pub base_url: &'a str,
+}
+
+/// Formats milliseconds as seconds for messages, rounded up to a tenth: `2 s`, `0.4 s`.
+fn seconds(ms: u64) -> String {
+    let tenths = ms.div_ceil(100);
+    if tenths.is_multiple_of(10) { format!("{} s", tenths / 10) } else { format!("{}.{} s", tenths / 10, tenths % 10) }
 }
 
 fn is_rate_limit_code(code: &str) -> bool {
@@ -209,6 +233,26 @@ mod tests {
         assert_eq!(value["error"]["msg"], "Invalid Sign");
         assert_eq!(value["error"]["source"], "okx");
         assert!(value["error"]["hint"].as_str().unwrap().contains("OKX_API_SECRET"));
+    }
+
+    #[test]
+    fn client_rate_limit_says_when_to_retry() {
+        let error = CallError::RateLimited { requests: 1, window_ms: 2000, retry_after_ms: 3_950 };
+        assert_eq!(error.source_kind(), ErrorSource::RateLimit);
+        assert!(error.to_string().contains("1 request per 2 s"), "{error}");
+        let value = error.to_json(&context());
+        assert_eq!(value["error"]["source"], "rate_limit");
+        assert_eq!(value["error"]["retryAfterMs"], 3_950);
+        let hint = value["error"]["hint"].as_str().unwrap();
+        assert!(hint.contains("Wait at least 4 s"), "{hint}");
+    }
+
+    #[test]
+    fn seconds_round_up_to_tenths() {
+        assert_eq!(seconds(2000), "2 s");
+        assert_eq!(seconds(350), "0.4 s");
+        assert_eq!(seconds(1), "0.1 s");
+        assert_eq!(seconds(0), "0 s");
     }
 
     #[test]

@@ -8,16 +8,20 @@
 pub mod args;
 pub mod cli;
 pub mod client;
+pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod generated;
 pub mod query;
+pub mod ratelimit;
 pub mod request;
 pub mod result;
+pub mod retry;
 pub mod server;
 pub mod signing;
+pub mod startup;
 pub mod toolsets;
 pub mod wire;
 

@@ -81,3 +81,68 @@ fn next_page_number(arguments: &Map<String, Value>, data: &Value, meta: &Map<Str
         None => None,
     }
 }
+
+/// The default cap on a result's JSON, in bytes. Some hosts cut a tool result near 25,000
+/// tokens; at an estimated 3 bytes per token of dense JSON that is about 75,000 bytes, and this
+/// leaves room for the host's own framing.
+pub const DEFAULT_MAX_RESULT_BYTES: usize = 60_000;
+
+/// Drops rows from the end of `data` until the result's JSON fits in `max_bytes`, and says how
+/// many were left out and how to get them.
+///
+/// Only a top-level array of rows can be cut; a single object larger than the cap is returned
+/// whole, since cutting inside it would change its meaning.
+pub fn cap_size(endpoint: &Endpoint, result: &mut Value, max_bytes: usize) {
+    let total = serde_json::to_vec(result).map_or(0, |bytes| bytes.len());
+    if total <= max_bytes {
+        return;
+    }
+    let Some(rows) = result.get_mut("data").and_then(Value::as_array_mut) else {
+        tracing::warn!(tool = endpoint.name, bytes = total, max_bytes, "result exceeds the size limit but has no rows to leave out");
+        return;
+    };
+    let all_rows = std::mem::take(rows);
+    let row_sizes: Vec<usize> = all_rows.iter().map(|row| serde_json::to_vec(row).map_or(0, |bytes| bytes.len()) + 1).collect();
+
+    // The result without rows, with a truncation note of the largest possible size.
+    let mut skeleton = result.clone();
+    skeleton["truncated"] = truncation_note(endpoint, usize::MAX / 2, usize::MAX / 2);
+    if let Some(paging) = endpoint.paging {
+        skeleton["nextPage"] = json!({ paging.param: "x".repeat(40) });
+    }
+    let budget = max_bytes.saturating_sub(serde_json::to_vec(&skeleton).map_or(0, |bytes| bytes.len()));
+
+    let mut used = 0;
+    let kept = row_sizes.iter().take_while(|size| {
+        used += **size;
+        used <= budget
+    });
+    let keep = kept.count();
+    let omitted = all_rows.len() - keep;
+    let mut kept_rows = all_rows;
+    kept_rows.truncate(keep);
+
+    result["data"] = Value::Array(kept_rows);
+    result["truncated"] = truncation_note(endpoint, keep, omitted);
+    if let Some(object) = result.as_object_mut() {
+        object.remove("nextPage");
+    }
+    if let Some(paging) = endpoint.paging
+        && let Some(cursor) = result["data"].as_array().and_then(|rows| rows.last()).and_then(|row| row.get(paging.field)).cloned()
+    {
+        result["nextPage"] = json!({ paging.param: cursor });
+    }
+}
+
+fn truncation_note(endpoint: &Endpoint, returned: usize, omitted: usize) -> Value {
+    let hint = match endpoint.paging {
+        Some(paging) => format!(
+            "The result was too large, so the last {omitted} rows were left out. Call again with nextPage's {} to continue from the last row shown, or narrow the query (smaller limit, instId).",
+            paging.param
+        ),
+        None => format!(
+            "The result was too large, so the last {omitted} rows were left out. Narrow the query (instId, instFamily, ccy) to see them."
+        ),
+    };
+    json!({"returnedRows": returned, "omittedRows": omitted, "hint": hint})
+}

@@ -32,17 +32,19 @@ pub struct OkxServer {
 
 struct Inner {
     client: Client,
+    max_result_bytes: usize,
     tools: Vec<Tool>,
     enabled: HashMap<&'static str, &'static Endpoint>,
     instructions: String,
 }
 
 impl OkxServer {
-    pub fn new(client: Client, selection: &Selection) -> Self {
+    /// Creates a server for the selected tools; results are capped at `max_result_bytes` of JSON.
+    pub fn new(client: Client, selection: &Selection, max_result_bytes: usize) -> Self {
         let tools = selection.endpoints.iter().map(|endpoint| tool(endpoint)).collect();
         let enabled = selection.endpoints.iter().map(|endpoint| (endpoint.name, *endpoint)).collect();
         let instructions = instructions(&client, selection);
-        OkxServer { inner: Arc::new(Inner { client, tools, enabled, instructions }) }
+        OkxServer { inner: Arc::new(Inner { client, max_result_bytes, tools, enabled, instructions }) }
     }
 
     /// Returns the listed tools, in spec order.
@@ -69,7 +71,11 @@ impl OkxServer {
             return Err(ErrorData::internal_error(format!("tool {name} has no generated dispatch"), None));
         };
         match call.await {
-            Ok(reply) => Ok(CallToolResult::structured(result::success(endpoint, client.config(), &checked, reply.data, reply.meta))),
+            Ok(reply) => {
+                let mut value = result::success(endpoint, client.config(), &checked, reply.data, reply.meta);
+                result::cap_size(endpoint, &mut value, self.inner.max_result_bytes);
+                Ok(CallToolResult::structured(value))
+            }
             Err(error) => Ok(self.error_result(endpoint, &error)),
         }
     }
@@ -138,7 +144,7 @@ fn instructions(client: &Client, selection: &Selection) -> String {
     }
     if !selection.without_credentials.is_empty() {
         text.push_str(&format!(
-            "{} account tools are hidden because no API key is configured; public market data works without one.\n",
+            "{} tools that need an API key (balances, positions, orders, funding) are hidden because none is configured; public market data works without one.\n",
             selection.without_credentials.len()
         ));
     }

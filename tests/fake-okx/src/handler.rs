@@ -12,7 +12,7 @@ use crate::auth::{authenticate, has_api_key};
 use crate::faults::{Fault, apply_after, immediate_reply};
 use crate::fixtures::AuthMode;
 use crate::params::check_query;
-use crate::recorded::RecordedRequest;
+use crate::recorded::{RecordedRequest, RequestOutcome};
 use crate::reply::Reply;
 use crate::state::Shared;
 
@@ -23,12 +23,15 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> R
     let method = request.method().clone();
     let target = raw_target(request.uri());
     let path = target.split_once('?').map_or(target.as_str(), |(path, _)| path).to_owned();
-    shared.log.record(RecordedRequest {
-        method: method.as_str().to_owned(),
-        target: target.clone(),
-        headers: recorded_headers(request.headers()),
-        received_at: SystemTime::now(),
-    });
+    let sequence = shared.log.record(RecordedRequest::new(
+        method.as_str().to_owned(),
+        target.clone(),
+        recorded_headers(request.headers()),
+        SystemTime::now(),
+    ));
+    // Hyper drops this future when the client closes the connection before the reply exists, for
+    // example during a `Delay` fault. The guard then records the request as dropped.
+    let outcome = OutcomeGuard { shared: &shared, sequence, replied: false };
 
     let fault = shared.faults.next_fault(&path);
     let reply = match &fault {
@@ -37,7 +40,31 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> R
     };
 
     tracing::debug!(%method, %target, status = reply.status, ?fault, "request served");
+    outcome.replied();
     Ok(reply.into_response())
+}
+
+/// Records a request as replied, or as dropped when the handler future is dropped first.
+struct OutcomeGuard<'a> {
+    shared: &'a Shared,
+    sequence: u64,
+    replied: bool,
+}
+
+impl OutcomeGuard<'_> {
+    fn replied(mut self) {
+        self.replied = true;
+        self.shared.log.set_outcome(self.sequence, RequestOutcome::Replied);
+    }
+}
+
+impl Drop for OutcomeGuard<'_> {
+    fn drop(&mut self) {
+        if !self.replied {
+            tracing::debug!(sequence = self.sequence, "request dropped before its reply was ready");
+            self.shared.log.set_outcome(self.sequence, RequestOutcome::Dropped);
+        }
+    }
 }
 
 async fn reply_with_fault(shared: &Shared, fault: &Fault, method: &Method, target: &str, headers: &HeaderMap) -> Reply {

@@ -24,6 +24,6 @@ pub use faults::{Fault, FaultRule};
 pub use fixtures::{API_PREFIX, AuthMode, Fixture, FixtureSet};
 pub use handler::SERVER_TIME_PATH;
 pub use keys::{DEMO_TEST_KEY, KeyRecord, LIVE_TEST_KEY, READ_ONLY_PERM, TestKey};
-pub use recorded::RecordedRequest;
+pub use recorded::{RecordedRequest, RequestOutcome};
 pub use server::FakeOkx;
 pub use signature::{format_timestamp, parse_timestamp, sign_request};

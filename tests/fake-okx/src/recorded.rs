@@ -1,8 +1,21 @@
 //! The log of requests the fake received, for tests to inspect.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
+
+/// What became of a request after it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestOutcome {
+    /// The handler is still working on it, for example during a `Delay` fault.
+    Pending,
+    /// The handler produced a reply and handed it to the connection.
+    Replied,
+    /// The handler was dropped before it produced a reply, because the client closed the
+    /// connection or the server stopped.
+    Dropped,
+}
 
 /// One request as the fake received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,9 +29,18 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// Real time of arrival, without the clock skew.
     pub received_at: SystemTime,
+    /// Whether a reply was produced, as of the moment the log was read.
+    pub outcome: RequestOutcome,
+    /// Position in arrival order, used to update `outcome`.
+    sequence: u64,
 }
 
 impl RecordedRequest {
+    /// Creates a pending request; the log assigns its sequence number.
+    pub(crate) fn new(method: String, target: String, headers: Vec<(String, String)>, received_at: SystemTime) -> Self {
+        RecordedRequest { method, target, headers, received_at, outcome: RequestOutcome::Pending, sequence: 0 }
+    }
+
     /// Returns the target without its query string.
     pub fn path(&self) -> &str {
         self.target.split_once('?').map_or(self.target.as_str(), |(path, _)| path)
@@ -40,22 +62,35 @@ impl RecordedRequest {
 pub(crate) struct RequestLog {
     capacity: usize,
     entries: Mutex<VecDeque<RecordedRequest>>,
+    next_sequence: AtomicU64,
 }
 
 impl RequestLog {
     pub(crate) fn new(capacity: usize) -> Self {
-        RequestLog { capacity, entries: Mutex::new(VecDeque::new()) }
+        RequestLog { capacity, entries: Mutex::new(VecDeque::new()), next_sequence: AtomicU64::new(0) }
     }
 
-    pub(crate) fn record(&self, request: RecordedRequest) {
+    /// Appends `request` and returns its sequence number for [`RequestLog::set_outcome`].
+    pub(crate) fn record(&self, mut request: RecordedRequest) -> u64 {
+        let sequence = self.next_sequence.fetch_add(1, Ordering::Relaxed);
         if self.capacity == 0 {
-            return;
+            return sequence;
         }
+        request.sequence = sequence;
         let mut entries = self.lock();
         if entries.len() == self.capacity {
             entries.pop_front();
         }
         entries.push_back(request);
+        sequence
+    }
+
+    /// Sets the outcome of the request with `sequence`, if it is still in the log.
+    pub(crate) fn set_outcome(&self, sequence: u64, outcome: RequestOutcome) {
+        let mut entries = self.lock();
+        if let Some(entry) = entries.iter_mut().rev().find(|entry| entry.sequence == sequence) {
+            entry.outcome = outcome;
+        }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
@@ -77,12 +112,7 @@ mod tests {
     use super::*;
 
     fn request(target: &str) -> RecordedRequest {
-        RecordedRequest {
-            method: "GET".to_owned(),
-            target: target.to_owned(),
-            headers: vec![("ok-access-key".to_owned(), "abc".to_owned())],
-            received_at: SystemTime::now(),
-        }
+        RecordedRequest::new("GET".to_owned(), target.to_owned(), vec![("ok-access-key".to_owned(), "abc".to_owned())], SystemTime::now())
     }
 
     #[test]
@@ -93,6 +123,28 @@ mod tests {
         log.record(request("/3"));
         let targets: Vec<String> = log.snapshot().into_iter().map(|entry| entry.target).collect();
         assert_eq!(targets, ["/2", "/3"]);
+    }
+
+    #[test]
+    fn outcome_updates_the_matching_entry() {
+        let log = RequestLog::new(2);
+        let first = log.record(request("/1"));
+        let second = log.record(request("/2"));
+        log.set_outcome(second, RequestOutcome::Dropped);
+        log.set_outcome(first, RequestOutcome::Replied);
+        let outcomes: Vec<RequestOutcome> = log.snapshot().into_iter().map(|entry| entry.outcome).collect();
+        assert_eq!(outcomes, [RequestOutcome::Replied, RequestOutcome::Dropped]);
+    }
+
+    #[test]
+    fn outcome_of_evicted_entry_is_ignored() {
+        let log = RequestLog::new(1);
+        let first = log.record(request("/1"));
+        log.record(request("/2"));
+        log.set_outcome(first, RequestOutcome::Replied);
+        let snapshot = log.snapshot();
+        assert_eq!(snapshot.len(), 1);
+        assert_eq!(snapshot[0].outcome, RequestOutcome::Pending);
     }
 
     #[test]

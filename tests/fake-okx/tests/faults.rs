@@ -5,7 +5,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{get, start};
-use fake_okx::{Fault, FaultRule};
+use fake_okx::{Fault, FaultRule, RequestOutcome};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
 
 const TICKER: &str = "/api/v5/market/ticker?instId=BTC-USDT";
 const TICKER_PATH: &str = "/api/v5/market/ticker";
@@ -156,6 +158,39 @@ async fn faulted_requests_are_recorded() {
     get(server.addr(), TICKER, &[]).await;
 
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn served_request_is_replied() {
+    let server = start().await;
+
+    get(server.addr(), TICKER, &[]).await;
+
+    assert_eq!(server.requests()[0].outcome, RequestOutcome::Replied);
+}
+
+#[tokio::test]
+async fn hang_up_during_delay_is_dropped() {
+    let server = start().await;
+    server.push_fault(FaultRule::new(Fault::Delay { ms: 30_000 }).times(1));
+
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let request = format!("GET {TICKER} HTTP/1.1\r\nhost: {}\r\n\r\n", server.addr());
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let arrived = Instant::now();
+    while server.requests().is_empty() {
+        assert!(arrived.elapsed() < Duration::from_secs(10), "the request never reached the fake");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(server.requests()[0].outcome, RequestOutcome::Pending, "the reply is still delayed");
+    drop(stream);
+
+    let closed = Instant::now();
+    while server.requests()[0].outcome == RequestOutcome::Pending {
+        assert!(closed.elapsed() < Duration::from_secs(10), "the handler kept running after the client hung up");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(server.requests()[0].outcome, RequestOutcome::Dropped);
 }
 
 #[tokio::test]
