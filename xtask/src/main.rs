@@ -3,9 +3,13 @@
 //! - `spec-check [--dir DIR]`: validate spec files without building the crate.
 //! - `codegen [--out FILE]`: write the generated code, formatted, for review.
 
+mod bench;
 #[allow(dead_code)]
 #[path = "../../codegen/mod.rs"]
 mod codegen;
+mod docs;
+mod spec_sync;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,13 +18,23 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   spec-check [--dir DIR]   validate the spec files in DIR (default: spec/) without building
-  codegen [--out FILE]     write the generated Rust code (default: target/codegen/okx_generated.rs)";
+  codegen [--out FILE]     write the generated Rust code (default: target/codegen/okx_generated.rs)
+  docs [--check]           rewrite the tool table in README.md; --check fails if it is stale
+  spec-sync --docs FILE|URL [--spec DIR]  compare DIR (default: spec/) with OKX's v5 docs page; exit 1 on differences, 2 on errors
+  test                     run cargo test, build the binaries, then the Python end-to-end test
+  bench [--write] [--quick]
+                           measure the release okx-mcp against the fake OKX; --write updates BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
+    // One arm per command; each command lives in its own module.
     let result = match arguments.first().map(String::as_str) {
         Some("spec-check") => spec_check(&arguments[1..]),
         Some("codegen") => codegen_command(&arguments[1..]),
+        Some("docs") => docs::run(&arguments[1..]),
+        Some("spec-sync") => return spec_sync::run(&arguments[1..]),
+        Some("test") => test::run(&arguments[1..]),
+        Some("bench") => bench::run(&arguments[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -37,19 +51,19 @@ fn main() -> ExitCode {
 }
 
 /// The repository root: the parent of this crate's directory.
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the repository").to_path_buf()
 }
 
 /// Returns the value after `flag`, or `default`.
-fn option(arguments: &[String], flag: &str, default: PathBuf) -> Result<PathBuf, String> {
+pub fn option(arguments: &[String], flag: &str, default: PathBuf) -> Result<PathBuf, String> {
     match arguments.iter().position(|argument| argument == flag) {
         Some(index) => arguments.get(index + 1).map(PathBuf::from).ok_or_else(|| format!("{flag} needs a value")),
         None => Ok(default),
     }
 }
 
-fn read_sources(dir: &Path) -> Result<Vec<codegen::Source>, String> {
+pub fn read_sources(dir: &Path) -> Result<Vec<codegen::Source>, String> {
     let entries = std::fs::read_dir(dir).map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
     let mut sources = Vec::new();
     for entry in entries {
