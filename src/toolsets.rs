@@ -91,11 +91,27 @@ mod tests {
 
     #[test]
     fn sensitive_tools_only_by_name() {
+        let sensitive: Vec<&Endpoint> = ENDPOINTS.iter().copied().filter(|endpoint| endpoint.sensitive).collect();
+        let names: Vec<&str> = sensitive.iter().map(|endpoint| endpoint.name).collect();
+        for expected in ["asset_deposit_address", "users_subaccount_apikey", "affiliate_invitee_detail", "fiat_deposit_payment_methods"] {
+            assert!(names.contains(&expected), "{expected} is not marked sensitive; sensitive tools: {names:?}");
+        }
+
         let everything = select(&[ALL.into()], &[], true).unwrap();
-        assert!(everything.endpoints.iter().all(|endpoint| !endpoint.sensitive));
-        if let Some(sensitive) = ENDPOINTS.iter().find(|endpoint| endpoint.sensitive) {
-            let named = select(&[], &[sensitive.name.to_owned()], true).unwrap();
-            assert_eq!(named.endpoints.len(), 1);
+        assert!(everything.endpoints.iter().all(|endpoint| !endpoint.sensitive), "`all` lists a sensitive tool");
+
+        for endpoint in &sensitive {
+            let by_toolset = select(&[endpoint.toolset.to_owned()], &[], true).unwrap();
+            assert!(
+                by_toolset.endpoints.iter().all(|listed| listed.name != endpoint.name),
+                "the toolset {} lists {} without naming it",
+                endpoint.toolset,
+                endpoint.name
+            );
+
+            let named = select(&[], &[endpoint.name.to_owned()], true).unwrap();
+            let listed: Vec<&str> = named.endpoints.iter().map(|listed| listed.name).collect();
+            assert!(listed.contains(&endpoint.name), "--tools {} does not list it: {listed:?}", endpoint.name);
         }
     }
 

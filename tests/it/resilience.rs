@@ -61,6 +61,34 @@ async fn rate_limit_spaces_and_rejects_calls() {
     client.cancel().await.unwrap();
 }
 
+/// A call that waits for its turn signs its request after the wait: OKX rejects a timestamp
+/// older than 30 s, and a queue could otherwise hold a signed request that long.
+#[tokio::test]
+async fn waiting_call_is_signed_after_wait() {
+    // trade/account-rate-limit allows 1 request per 1 s per user, so the second call waits
+    // one window for its turn.
+    let fake = start_fake().await;
+    let client = spawn(&fake, &live_env(), &["--tools", "trade_account_rate_limit"], None).await;
+
+    let (first, second) =
+        tokio::join!(call(&client, "trade_account_rate_limit", json!({})), call(&client, "trade_account_rate_limit", json!({})));
+    assert_success(&first.unwrap());
+    assert_success(&second.unwrap());
+
+    let sent = requests_to(&fake, "/api/v5/trade/account-rate-limit");
+    assert_eq!(sent.len(), 2, "both calls reach OKX");
+    let signed_at = |request: &RecordedRequest| {
+        let header = request.header("ok-access-timestamp").expect("a private request carries OK-ACCESS-TIMESTAMP");
+        fake_okx::parse_timestamp(header).unwrap_or_else(|| panic!("unreadable timestamp {header:?}"))
+    };
+    let between_signatures = signed_at(&sent[1]) - signed_at(&sent[0]);
+    assert!(
+        between_signatures >= time::Duration::milliseconds(900),
+        "the second request was signed {between_signatures} after the first, so it was signed before its wait"
+    );
+    client.cancel().await.unwrap();
+}
+
 #[tokio::test]
 async fn server_error_is_retried() {
     let fake = start_fake().await;
