@@ -13,9 +13,12 @@ const SMALLEST_PLAUSIBLE_MS: i64 = 100_000_000_000;
 
 type Arguments = Map<String, Value>;
 
+/// An endpoint and the query round trip of its request type.
+type TypedEndpoint = (&'static Endpoint, fn(&Arguments));
+
 /// Endpoints whose checked arguments are also decoded into their request type and encoded as
 /// a query. They cover every parameter kind, lists, enums, and required lists.
-const TYPED: &[(&'static Endpoint, fn(&Arguments))] = &[
+const TYPED: &[TypedEndpoint] = &[
     (&generated::MARKET_CANDLES, query_round_trip::<generated::MarketCandlesRequest>),
     (&generated::ACCOUNT_BALANCE, query_round_trip::<generated::AccountBalanceRequest>),
     (&generated::ACCOUNT_BILLS, query_round_trip::<generated::AccountBillsRequest>),
