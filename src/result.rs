@@ -46,7 +46,9 @@ pub fn next_page(endpoint: &Endpoint, arguments: &Map<String, Value>, data: &Val
         Value::Number(number) => number.to_string(),
         _ => return None,
     };
-    let integer = endpoint.param(paging.param).is_some_and(|param| matches!(param.kind, ParamKind::Integer | ParamKind::Timestamp));
+    // The output schema types a cursor like its input parameter: integer only for integer
+    // parameters. Timestamps are strings there, since they also accept RFC 3339.
+    let integer = endpoint.param(paging.param).is_some_and(|param| param.kind == ParamKind::Integer);
     let value = match cursor.parse::<i64>() {
         Ok(number) if integer => Value::from(number),
         _ => Value::String(cursor),
@@ -135,14 +137,34 @@ pub fn cap_size(endpoint: &Endpoint, result: &mut Value, max_bytes: usize) {
 }
 
 fn truncation_note(endpoint: &Endpoint, returned: usize, omitted: usize) -> Value {
+    let rows = if omitted == 1 { "row was".to_owned() } else { format!("{omitted} rows were") };
+    let narrow = narrowing_arguments(endpoint);
+    let narrow = if narrow.is_empty() {
+        "or start okx-mcp with a larger --max-result-bytes".to_owned()
+    } else {
+        format!("or narrow the query ({})", narrow.join(", "))
+    };
     let hint = match endpoint.paging {
         Some(paging) => format!(
-            "The result was too large, so the last {omitted} rows were left out. Call again with nextPage's {} to continue from the last row shown, or narrow the query (smaller limit, instId).",
+            "The result was too large, so the last {rows} left out. Call again with nextPage's {} to continue from the last row shown, {narrow}.",
             paging.param
         ),
-        None => format!(
-            "The result was too large, so the last {omitted} rows were left out. Narrow the query (instId, instFamily, ccy) to see them."
-        ),
+        None => {
+            let them = if omitted == 1 { "it" } else { "them" };
+            format!("The result was too large, so the last {rows} left out. To see {them}, {}.", narrow.trim_start_matches("or "))
+        }
     };
     json!({"returnedRows": returned, "omittedRows": omitted, "hint": hint})
+}
+
+/// The endpoint's arguments that shrink an answer, as a hint would name them.
+fn narrowing_arguments(endpoint: &Endpoint) -> Vec<String> {
+    const FILTERS: [&str; 5] = ["instId", "instFamily", "uly", "ccy", "instType"];
+    let mut names: Vec<String> = FILTERS.iter().filter(|name| endpoint.param(name).is_some()).map(|name| (*name).to_owned()).collect();
+    for size in ["limit", "sz"] {
+        if endpoint.param(size).is_some() {
+            names.push(format!("a smaller {size}"));
+        }
+    }
+    names
 }

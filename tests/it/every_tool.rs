@@ -90,3 +90,54 @@ fn every_endpoint_has_fixture() {
         .collect();
     assert!(missing.is_empty(), "endpoints without fixture: {missing:?}");
 }
+
+/// A paged tool called with `limit` equal to its fixture's row count gets a full page, so its
+/// result carries `nextPage`, and that result still validates against the output schema.
+#[tokio::test]
+async fn full_pages_carry_valid_next_page() {
+    let fake = start_fake().await;
+    let sensitive: Vec<&str> = ENDPOINTS.iter().filter(|endpoint| endpoint.sensitive).map(|endpoint| endpoint.name).collect();
+    let client = spawn(&fake, &live_env(), &["--toolsets", "all", "--tools", &sensitive.join(",")], None).await;
+    let tools = client.list_all_tools().await.unwrap();
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for endpoint in ENDPOINTS.iter().filter(|endpoint| endpoint.paging.is_some_and(|paging| paging.param != "page")) {
+        let Some(limit) = endpoint.param("limit") else { continue };
+        let fixture = support::fixture(endpoint.path);
+        let Some(fixture_rows) = fixture["response"]["data"].as_array() else { continue };
+        let rows = fixture_rows.len() as i64;
+        if rows == 0 || limit.minimum.is_some_and(|minimum| rows < minimum) {
+            continue;
+        }
+        // Without a cursor in the last row (an empty blockTdId, say) there is nothing to page from.
+        let field = endpoint.paging.unwrap().field;
+        let cursor = &fixture_rows[fixture_rows.len() - 1][field];
+        if cursor.is_null() || cursor == "" {
+            continue;
+        }
+
+        let mut arguments = example_arguments(endpoint);
+        arguments.insert("limit".to_owned(), Value::from(rows));
+        let result = call(&client, endpoint.name, Value::Object(arguments.clone())).await.unwrap();
+        if result.is_error == Some(true) {
+            failures.push(format!("{} {}: {}", endpoint.name, Value::Object(arguments), support::text_of(&result)));
+            continue;
+        }
+        let structured = result.structured_content.clone().expect("structuredContent is set");
+        if structured.get("nextPage").is_none() {
+            failures.push(format!("{}: a full page of {rows} rows has no nextPage", endpoint.name));
+        }
+
+        let tool = tools.iter().find(|tool| tool.name == endpoint.name).unwrap();
+        let schema = Value::Object((*tool.output_schema.clone().unwrap()).clone());
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for error in validator.iter_errors(&structured) {
+            failures.push(format!("{}: {error} at {}", endpoint.name, error.instance_path()));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} paged tools were checked");
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+    client.cancel().await.unwrap();
+}
