@@ -163,7 +163,15 @@ impl Client {
         let server_ms = answer.data.first().and_then(|row| row.ts.as_deref()).and_then(|ts| ts.parse::<i64>().ok()).ok_or_else(|| {
             CallError::InvalidResponse { message: "public/time has no `ts` in Unix milliseconds".to_owned(), http_status: status }
         })?;
-        let offset = server_ms - (sent_ms + received_ms) / 2;
+        let midpoint_ms = sent_ms / 2 + received_ms / 2;
+        let offset = server_ms.checked_sub(midpoint_ms).filter(|offset| offset.abs() <= MAX_CLOCK_OFFSET_MS).ok_or_else(|| {
+            CallError::InvalidResponse {
+                message: format!(
+                    "public/time says {server_ms} ms since 1970, more than a day from this computer's clock ({midpoint_ms} ms); check this computer's date and OKX_BASE_URL"
+                ),
+                http_status: status,
+            }
+        })?;
         self.set_clock_offset_ms(offset);
         Ok(offset)
     }
@@ -233,7 +241,8 @@ impl Client {
         }
         if let Some(credentials) = signing {
             // Stamped here, after any wait, so that a slow queue cannot expire the signature.
-            let now = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(self.clock_offset_ms());
+            let offset = time::Duration::milliseconds(self.clock_offset_ms());
+            let now = time::OffsetDateTime::now_utc().checked_add(offset).unwrap_or_else(time::OffsetDateTime::now_utc);
             let timestamp = signing::timestamp(now);
             let signature = signing::sign(&credentials.secret, &timestamp, &target);
             auth_headers(&mut headers, credentials, &timestamp, &signature)?;
@@ -264,6 +273,10 @@ impl Client {
         CallError::Network { message: format!("{what} {}: {detail}", self.config.base_url) }
     }
 }
+
+/// The largest clock offset accepted from `public/time`, in milliseconds: one day. OKX accepts
+/// timestamps within 30 s of its clock, so an answer further off than this is broken, not skew.
+const MAX_CLOCK_OFFSET_MS: i64 = 86_400_000;
 
 /// Returns the current Unix time in milliseconds by this computer's clock.
 fn now_ms() -> i64 {
@@ -347,10 +360,19 @@ pub fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status:
         Some(other) => return Err(invalid(format!("`code` is {}, not a string", crate::wire::kind(&other)))),
         None => return Err(invalid("the JSON has no `code` field, so it is not an OKX answer".to_owned())),
     };
+    // OKX's codes are short digit strings such as "50113".
+    if code.len() > 16 {
+        return Err(invalid(format!("`code` is {} characters long, so it is not an OKX code", code.chars().count())));
+    }
     let msg = match envelope.remove("msg") {
         Some(Value::String(msg)) => msg,
         Some(other) => other.to_string(),
         None => String::new(),
+    };
+    // OKX's messages are one short sentence; a longer one is a broken answer, cut for the result.
+    let msg = match msg.char_indices().nth(MAX_MSG_CHARS) {
+        Some((end, _)) => format!("{}…", &msg[..end]),
+        None => msg,
     };
     if code != "0" {
         return Err(CallError::Okx { code, msg, http_status: status });
@@ -366,6 +388,9 @@ pub fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status:
         .map_err(|error| invalid(format!("`data` does not match the documented shape of {}: {error}", endpoint.path)))?;
     Ok(Answer { data, meta: envelope })
 }
+
+/// Characters of OKX's `msg` that a result repeats.
+const MAX_MSG_CHARS: usize = 500;
 
 /// Returns the start of a body as text, for error messages.
 fn excerpt(body: &[u8]) -> String {

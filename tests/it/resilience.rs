@@ -174,6 +174,25 @@ async fn clock_offset_measured_at_start_up() {
     client.cancel().await.unwrap();
 }
 
+/// An OKX clock that is days away is a broken answer, not skew to correct: the call ends with
+/// an error result, the offset is not adopted, and the server keeps serving.
+#[tokio::test]
+async fn implausible_okx_clock_is_error() {
+    let fake = start_fake().await;
+    let client = spawn_checked(&fake, None).await;
+    fake.set_clock_skew_ms(10 * 86_400_000);
+
+    // OKX's rejection stands, since the clock it reports cannot be used.
+    let result = call(&client, "account_balance", json!({})).await.unwrap();
+    let error = error_of(&result);
+    assert_eq!(error["code"], "50102", "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("clock"), "{error}");
+
+    fake.set_clock_skew_ms(0);
+    assert_success(&call(&client, "account_balance", json!({})).await.unwrap());
+    client.cancel().await.unwrap();
+}
+
 #[tokio::test]
 async fn expired_timestamp_corrects_clock_once() {
     let fake = start_fake().await;
