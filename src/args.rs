@@ -12,11 +12,23 @@ use crate::error::CallError;
 /// Timestamps below this many milliseconds (1973-03-03) are almost surely seconds.
 const SMALLEST_PLAUSIBLE_MS: i64 = 100_000_000_000;
 
+/// The longest argument accepted, in bytes of JSON. OKX's longest parameters are lists of 20
+/// IDs of about 40 characters; anything far longer is a mistake, and echoing it back in errors
+/// or sending it in a URL would only fail later and less clearly.
+pub const MAX_ARGUMENT_BYTES: usize = 4_096;
+
+/// Characters of a rejected value that an error message repeats.
+const ECHO_CHARS: usize = 80;
+
+/// Magnitude from which an f64 no longer holds every integer (2^53): a JSON number this large
+/// may already have lost digits in the host's or the server's JSON parser.
+const EXACT_FLOAT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
 /// Checks and normalises `arguments` for `endpoint`.
 pub fn check(endpoint: &Endpoint, arguments: Map<String, Value>) -> Result<Map<String, Value>, CallError> {
     for name in arguments.keys() {
         if endpoint.param(name).is_none() {
-            return Err(CallError::input(name, unknown_argument_message(endpoint, name)));
+            return Err(CallError::input(&shorten(name), unknown_argument_message(endpoint, name)));
         }
     }
 
@@ -25,7 +37,10 @@ pub fn check(endpoint: &Endpoint, arguments: Map<String, Value>) -> Result<Map<S
         let given = arguments.get(param.name).filter(|value| !is_blank(value));
         // A list of only separators, such as ",", has no items: it counts as not given.
         let value = match given {
-            Some(value) => Some(check_value(param, value)?).filter(|value| value.as_str() != Some("")),
+            Some(value) => {
+                check_size(param, value)?;
+                Some(check_value(param, value)?).filter(|value| value.as_str() != Some(""))
+            }
             None => None,
         };
         match value {
@@ -51,10 +66,39 @@ fn is_blank(value: &Value) -> bool {
     }
 }
 
+/// Rejects an argument longer than [`MAX_ARGUMENT_BYTES`] before any other check echoes it.
+fn check_size(param: &Param, value: &Value) -> Result<(), CallError> {
+    let bytes = serde_json::to_string(value).map_or(0, |text| text.len());
+    if bytes <= MAX_ARGUMENT_BYTES {
+        return Ok(());
+    }
+    Err(invalid(
+        param,
+        format!(
+            "'{}' is {bytes} bytes long, more than the {MAX_ARGUMENT_BYTES} bytes any OKX parameter needs; check the value",
+            param.name
+        ),
+    ))
+}
+
+/// Returns `text` cut to [`ECHO_CHARS`] characters, with an ellipsis when cut, for messages.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// Returns a JSON value as compact text for messages, cut like [`shorten`].
+fn echo(value: &Value) -> String {
+    shorten(&value.to_string())
+}
+
 fn unknown_argument_message(endpoint: &Endpoint, name: &str) -> String {
     let valid: Vec<&str> = endpoint.params.iter().map(|param| param.name).collect();
     let suggestion =
         valid.iter().find(|candidate| candidate.eq_ignore_ascii_case(name)).map(|candidate| format!(" Did you mean '{candidate}'?"));
+    let name = shorten(name);
     if valid.is_empty() {
         format!("unknown argument '{name}': {} takes no arguments", endpoint.name)
     } else {
@@ -79,13 +123,13 @@ fn invalid(param: &Param, message: String) -> CallError {
 fn check_string(param: &Param, value: &Value) -> Result<String, CallError> {
     let text = match (value, param.list) {
         (Value::String(text), _) => text.trim().to_owned(),
-        (Value::Number(number), _) => number.to_string(),
+        (Value::Number(number), _) => number_text(param, number)?,
         (Value::Array(items), Some(_)) => {
             let mut parts = Vec::new();
             for item in items {
                 match item {
                     Value::String(text) => parts.push(text.trim().to_owned()),
-                    Value::Number(number) => parts.push(number.to_string()),
+                    Value::Number(number) => parts.push(number_text(param, number)?),
                     other => {
                         return Err(invalid(
                             param,
@@ -127,13 +171,19 @@ fn check_enum(param: &Param, value: &str) -> Result<(), CallError> {
         .find(|allowed| allowed.eq_ignore_ascii_case(value))
         .map(|allowed| format!(" (values are case-sensitive: did you mean '{allowed}'?)"))
         .unwrap_or_default();
-    Err(invalid(param, format!("invalid value '{value}' for '{}'; valid values: {}{suggestion}", param.name, param.enum_values.join(", "))))
+    Err(invalid(
+        param,
+        format!("invalid value '{}' for '{}'; valid values: {}{suggestion}", shorten(value), param.name, param.enum_values.join(", ")),
+    ))
 }
 
 fn check_decimal(param: &Param, value: &Value) -> Result<String, CallError> {
     let text = match value {
         Value::String(text) => text.trim().to_owned(),
-        Value::Number(number) => plain_decimal(number),
+        Value::Number(number) => {
+            check_exact(param, number)?;
+            plain_decimal(number)
+        }
         other => {
             return Err(invalid(
                 param,
@@ -146,7 +196,7 @@ fn check_decimal(param: &Param, value: &Value) -> Result<String, CallError> {
     } else {
         Err(invalid(
             param,
-            format!("invalid decimal '{text}' for '{}': write digits with an optional '.' and sign, e.g. \"0.25\"", param.name),
+            format!("invalid decimal '{}' for '{}': write digits with an optional '.' and sign, e.g. \"0.25\"", shorten(&text), param.name),
         ))
     }
 }
@@ -160,16 +210,45 @@ fn is_decimal(text: &str) -> bool {
         && fraction.bytes().all(|byte| byte.is_ascii_digit())
 }
 
+/// Writes a JSON number given for a string parameter, such as an ID or a cursor, as text.
+fn number_text(param: &Param, number: &serde_json::Number) -> Result<String, CallError> {
+    if number.is_i64() || number.is_u64() {
+        return Ok(number.to_string());
+    }
+    check_exact(param, number)?;
+    Ok(plain_decimal(number))
+}
+
+/// Rejects a float at or above 2^53, whose digits the JSON parsers may already have rounded.
+fn check_exact(param: &Param, number: &serde_json::Number) -> Result<(), CallError> {
+    if number.is_i64() || number.is_u64() || number.as_f64().is_none_or(|float| float.abs() < EXACT_FLOAT_LIMIT) {
+        return Ok(());
+    }
+    Err(invalid(
+        param,
+        format!(
+            "'{}' is the JSON number {number}, too large to pass through a 64-bit float without losing digits; pass it as a string, e.g. \"{}\"",
+            param.name,
+            plain_decimal(number)
+        ),
+    ))
+}
+
 /// Writes a JSON number without exponent. serde_json prints the shortest text that reads back
 /// to the same f64, using an exponent for very small or large values; moving the decimal point
 /// in that text keeps every digit the caller wrote, where formatting the f64 would round.
 fn plain_decimal(number: &serde_json::Number) -> String {
     let text = number.to_string();
-    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+    if number.is_i64() || number.is_u64() {
         return text;
-    };
-    let Ok(exponent) = exponent.parse::<i64>() else {
-        return text;
+    }
+    // A float prints as "1000.0", "1.5e-7" or "1e21"; without an exponent the point stays put.
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => match exponent.parse::<i64>() {
+            Ok(exponent) => (mantissa, exponent),
+            Err(_) => return text,
+        },
+        None => (text.as_str(), 0),
     };
 
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
@@ -189,7 +268,8 @@ fn plain_decimal(number: &serde_json::Number) -> String {
         let (left, right) = digits.split_at(point as usize);
         format!("{left}.{right}")
     };
-    format!("{sign}{}", trim_decimal(&plain))
+    let plain = trim_decimal(&plain);
+    if plain == "0" { plain } else { format!("{sign}{plain}") }
 }
 
 /// Drops leading zeros of the whole part and trailing zeros of the fraction: "007.50" → "7.5".
@@ -210,7 +290,7 @@ fn check_integer(param: &Param, value: &Value) -> Result<i64, CallError> {
         _ => None,
     };
     let Some(number) = number else {
-        return Err(invalid(param, format!("'{}' must be an integer, got {value}", param.name)));
+        return Err(invalid(param, format!("'{}' must be an integer, got {}", param.name, echo(value))));
     };
     if !param.enum_values.is_empty() && !param.enum_values.contains(&number.to_string().as_str()) {
         return Err(invalid(param, format!("invalid value {number} for '{}'; valid values: {}", param.name, param.enum_values.join(", "))));
@@ -234,7 +314,7 @@ fn check_boolean(param: &Param, value: &Value) -> Result<bool, CallError> {
         Value::Bool(flag) => Ok(*flag),
         Value::String(text) if text.trim() == "true" => Ok(true),
         Value::String(text) if text.trim() == "false" => Ok(false),
-        other => Err(invalid(param, format!("'{}' must be true or false, got {other}", param.name))),
+        other => Err(invalid(param, format!("'{}' must be true or false, got {}", param.name, echo(other)))),
     }
 }
 
@@ -248,7 +328,8 @@ fn check_timestamp(param: &Param, value: &Value) -> Result<i64, CallError> {
         return Err(invalid(
             param,
             format!(
-                "invalid time {value} for '{}': give Unix milliseconds (1717200000000), RFC 3339 (2024-06-01T00:00:00Z) or a date (2024-06-01)",
+                "invalid time {} for '{}': give Unix milliseconds (1717200000000), RFC 3339 (2024-06-01T00:00:00Z) or a date (2024-06-01)",
+                echo(value),
                 param.name
             ),
         ));
@@ -445,8 +526,38 @@ mod tests {
     fn small_float_has_no_exponent() {
         let checked = run(json!({"instType": "SPOT", "px": 1e-7})).unwrap();
         assert_eq!(checked["px"], "0.0000001");
-        let checked = run(json!({"instType": "SPOT", "px": -1.5e21})).unwrap();
-        assert_eq!(checked["px"], "-1500000000000000000000");
+        let checked = run(json!({"instType": "SPOT", "px": -1.5e15})).unwrap();
+        assert_eq!(checked["px"], "-1500000000000000");
+        let checked = run(json!({"instType": "SPOT", "px": -0.0})).unwrap();
+        assert_eq!(checked["px"], "0");
+        let checked = run(json!({"instType": "SPOT", "px": 1000.0})).unwrap();
+        assert_eq!(checked["px"], "1000");
+    }
+
+    #[test]
+    fn large_float_must_be_string() {
+        let text = message(run(json!({"instType": "SPOT", "px": 1.2345678901234568e19})).unwrap_err());
+        assert!(text.contains("pass it as a string"), "{text}");
+        let text = message(run(json!({"instType": "SPOT", "ccy": 2.3456789012345677e22})).unwrap_err());
+        assert!(text.contains("pass it as a string"), "{text}");
+    }
+
+    #[test]
+    fn float_id_is_written_plain() {
+        let checked = run(json!({"instType": "SPOT", "ccy": 1e3})).unwrap();
+        assert_eq!(checked["ccy"], "1000");
+    }
+
+    #[test]
+    fn oversized_argument_is_rejected_briefly() {
+        let long = "A".repeat(MAX_ARGUMENT_BYTES + 1);
+        let text = message(run(json!({"instType": "SPOT", "ccy": long})).unwrap_err());
+        assert!(text.contains("bytes long"), "{text}");
+        assert!(text.len() < 400, "the message repeats the value: {} bytes", text.len());
+
+        let long_name = "x".repeat(100_000);
+        let text = message(run(json!({"instType": "SPOT", long_name: 1})).unwrap_err());
+        assert!(text.len() < 1_000, "the message repeats the name: {} bytes", text.len());
     }
 
     #[test]
