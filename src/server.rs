@@ -59,7 +59,8 @@ impl OkxServer {
     /// Runs one tool call; `Err` only for a tool that is not served.
     pub async fn call(&self, name: &str, arguments: JsonObject) -> Result<CallToolResult, ErrorData> {
         let Some(endpoint) = self.inner.enabled.get(name).copied() else {
-            return Err(ErrorData::invalid_params(not_served_message(name), None));
+            let has_credentials = self.inner.client.config().credentials.is_some();
+            return Err(ErrorData::invalid_params(not_served_message(name, has_credentials), None));
         };
         let client = &self.inner.client;
 
@@ -105,14 +106,22 @@ impl OkxServer {
 }
 
 /// Explains why a tool name is not served: unknown, private without credentials, or not selected.
-fn not_served_message(name: &str) -> String {
-    match ENDPOINTS.iter().find(|endpoint| endpoint.name == name) {
-        None => format!("unknown tool: {name}"),
-        Some(endpoint) if endpoint.auth == Auth::Private => format!(
-            "tool {name} is not enabled: it needs API credentials (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE) and the toolset '{}' or --tools {name}",
-            endpoint.toolset
-        ),
-        Some(endpoint) => format!("tool {name} is not enabled: start okx-mcp with --toolsets {} or --tools {name}", endpoint.toolset),
+fn not_served_message(name: &str, has_credentials: bool) -> String {
+    let Some(endpoint) = ENDPOINTS.iter().find(|endpoint| endpoint.name == name) else {
+        let shown: String = name.chars().take(80).collect();
+        return format!("unknown tool: {shown}");
+    };
+    let enable = if endpoint.sensitive {
+        format!("It returns sensitive data, so okx-mcp serves it only when named: start okx-mcp with --tools {name}.")
+    } else {
+        format!("Start okx-mcp with --toolsets {} or --tools {name}.", endpoint.toolset)
+    };
+    if endpoint.auth == Auth::Private && !has_credentials {
+        format!(
+            "tool {name} is not enabled: it needs API credentials (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), which are not set. {enable}"
+        )
+    } else {
+        format!("tool {name} is not enabled. {enable}")
     }
 }
 
@@ -191,5 +200,32 @@ impl ServerHandler for OkxServer {
                 Err(ErrorData::internal_error("cancelled", None::<Value>))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_tool_is_enabled_by_name() {
+        let text = not_served_message("asset_deposit_address", true);
+        assert!(text.contains("--tools asset_deposit_address"), "{text}");
+        assert!(!text.contains("--toolsets"), "a toolset cannot enable a sensitive tool: {text}");
+        assert!(!text.contains("credentials"), "credentials are set: {text}");
+    }
+
+    #[test]
+    fn private_tool_without_credentials_names_variables() {
+        let text = not_served_message("account_balance", false);
+        assert!(text.contains("OKX_API_KEY"), "{text}");
+        assert!(text.contains("--toolsets account"), "{text}");
+    }
+
+    #[test]
+    fn unknown_tool_name_is_cut() {
+        let text = not_served_message(&"x".repeat(10_000), true);
+        assert!(text.starts_with("unknown tool: "), "{text}");
+        assert!(text.len() < 200, "{} bytes", text.len());
     }
 }

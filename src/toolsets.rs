@@ -49,7 +49,11 @@ pub fn select(toolsets: &[String], tools: &[String], has_credentials: bool) -> R
         )));
     }
 
-    let wanted_sets: BTreeSet<&str> = toolsets.iter().map(String::as_str).collect();
+    // An empty list, such as OKX_TOOLSETS="", counts as unset, as other empty variables do.
+    let mut wanted_sets: BTreeSet<&str> = toolsets.iter().map(String::as_str).collect();
+    if wanted_sets.is_empty() {
+        wanted_sets.insert(DEFAULT);
+    }
     let wanted_tools: BTreeSet<&str> = tools.iter().map(String::as_str).collect();
     let mut selection = Selection { endpoints: Vec::new(), without_credentials: Vec::new() };
     for endpoint in ENDPOINTS.iter().copied() {
@@ -113,6 +117,15 @@ mod tests {
             let listed: Vec<&str> = named.endpoints.iter().map(|listed| listed.name).collect();
             assert!(listed.contains(&endpoint.name), "--tools {} does not list it: {listed:?}", endpoint.name);
         }
+    }
+
+    #[test]
+    fn empty_toolset_list_means_default() {
+        let empty = select(&[], &[], true).unwrap();
+        let default = select(&[DEFAULT.into()], &[], true).unwrap();
+        let names = |selection: &Selection| selection.endpoints.iter().map(|endpoint| endpoint.name).collect::<Vec<_>>();
+        assert!(!empty.endpoints.is_empty());
+        assert_eq!(names(&empty), names(&default));
     }
 
     #[test]
