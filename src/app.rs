@@ -8,6 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cli::Cli;
 use crate::client::Client;
+use crate::commands::output::stderr_line;
 use crate::config::{self, ConfigError, Overrides};
 use crate::server::OkxServer;
 use crate::toolsets;
@@ -20,26 +21,34 @@ pub async fn run(cli: Cli) -> ExitCode {
     if let Some(command) = &cli.command {
         return crate::commands::run(command, &cli).await;
     }
-    init_logging(cli.log_level.as_deref());
+    init_logging(cli.log_level.as_deref(), DEFAULT_LOG_FILTER);
 
     let server = match build_server(&cli, |name| std::env::var(name).ok()) {
         Ok(server) => server,
         Err(error) => {
             tracing::error!("{error}");
-            eprintln!("okx-mcp: {error}");
+            stderr_line(&format!("okx-mcp: {error}"));
             return ExitCode::from(2);
         }
     };
 
     if let Err(error) = crate::startup::run_checks(&server, cli.require_read_only_key).await {
         tracing::error!("{error}");
-        eprintln!("okx-mcp: {error}");
+        stderr_line(&format!("okx-mcp: {error}"));
         return ExitCode::from(2);
     }
+    let config = server.client().config();
+    tracing::info!(
+        tools = server.tools().len(),
+        site = config.site_label(),
+        environment = config.environment(),
+        base_url = %config.base_url,
+        "okx-mcp ready"
+    );
 
     if std::io::stdin().is_terminal() {
-        eprintln!(
-            "okx-mcp serves MCP on stdin/stdout and is meant to be started by an MCP host (see README.md); run `okx-mcp --help` for options. Press Ctrl-D to quit."
+        stderr_line(
+            "okx-mcp serves MCP on stdin/stdout and is meant to be started by an MCP host (see README.md); run `okx-mcp --help` for options. Press Ctrl-D to quit.",
         );
     }
 
@@ -67,14 +76,6 @@ pub fn build_server(cli: &Cli, lookup: impl Fn(&str) -> Option<String>) -> Resul
             "no API credentials set: serving public tools only; set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE for account tools"
         );
     }
-    tracing::info!(
-        tools = selection.endpoints.len(),
-        site = config.site_label(),
-        environment = config.environment(),
-        base_url = %config.base_url,
-        "okx-mcp ready"
-    );
-
     let max_result_bytes = max_result_bytes(cli.max_result_bytes, lookup("OKX_MAX_RESULT_BYTES"))?;
     let client = Client::new(config)?;
     Ok(OkxServer::new(client, &selection, max_result_bytes))
@@ -113,14 +114,29 @@ async fn serve(server: OkxServer) -> Result<(), Box<dyn std::error::Error + Send
 }
 
 /// Sends logs to stderr; stdout carries only JSON-RPC.
-pub(crate) fn init_logging(level: Option<&str>) {
-    let filter = match level {
-        Some(level) => EnvFilter::try_new(level),
-        None => EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(DEFAULT_LOG_FILTER)),
+///
+/// Takes the filter from `level` (`--log-level`), else from a non-blank `RUST_LOG`, else uses
+/// `default_filter`. An invalid filter is reported on stderr and replaced by `default_filter`.
+/// A log line that cannot be written to stderr is dropped, so a closed or full stderr never
+/// stops the server.
+pub(crate) fn init_logging(level: Option<&str>, default_filter: &str) {
+    let requested = match level {
+        Some(level) => Some(("--log-level", level.to_owned())),
+        None => std::env::var("RUST_LOG").ok().filter(|value| !value.trim().is_empty()).map(|value| ("RUST_LOG", value)),
     };
-    let filter = filter.unwrap_or_else(|error| {
-        eprintln!("okx-mcp: invalid log filter ({error}); using {DEFAULT_LOG_FILTER}");
-        EnvFilter::new(DEFAULT_LOG_FILTER)
-    });
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+    let filter = match requested {
+        None => EnvFilter::new(default_filter),
+        Some((source, text)) => EnvFilter::try_new(&text).unwrap_or_else(|error| {
+            stderr_line(&format!("okx-mcp: invalid log filter {text:?} in {source} ({error}); using {default_filter:?}"));
+            EnvFilter::new(default_filter)
+        }),
+    };
+    // Without `log_internal_errors(false)`, tracing-subscriber 0.3 reports a failed write with
+    // `eprintln!`, which panics when stderr is closed or full.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .log_internal_errors(false)
+        .try_init();
 }

@@ -28,7 +28,7 @@ const EXACT_FLOAT_LIMIT: f64 = 9_007_199_254_740_992.0;
 pub fn check(endpoint: &Endpoint, arguments: Map<String, Value>) -> Result<Map<String, Value>, CallError> {
     for name in arguments.keys() {
         if endpoint.param(name).is_none() {
-            return Err(CallError::input(&shorten(name), unknown_argument_message(endpoint, name)));
+            return Err(CallError::input(shorten(name), unknown_argument_message(endpoint, name)));
         }
     }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use rmcp::model::{CallToolResult, JsonObject};
 use serde_json::Value;
 
-use super::{EXIT_FAILURE, EXIT_USAGE, env_lookup};
+use super::{EXIT_FAILURE, EXIT_USAGE, env_lookup, output};
 use crate::app;
 use crate::cli::{CallArgs, Cli};
 use crate::endpoint::Auth;
@@ -20,7 +20,7 @@ const MAX_SUGGESTIONS: usize = 5;
 /// Runs the tool and prints its structuredContent, or its error text on stderr.
 pub async fn run(cli: &Cli, args: &CallArgs) -> ExitCode {
     let usage_error = |message: String| {
-        eprintln!("okx-mcp call: {message}");
+        output::stderr_line(&format!("okx-mcp call: {message}"));
         ExitCode::from(EXIT_USAGE)
     };
 
@@ -54,15 +54,19 @@ pub async fn run(cli: &Cli, args: &CallArgs) -> ExitCode {
 
     match server.call(&args.tool, arguments).await {
         Ok(result) if result.is_error == Some(true) => {
-            eprintln!("{}", text_of(&result));
+            output::stderr_line(&text_of(&result));
             ExitCode::from(EXIT_FAILURE)
         }
         Ok(result) => {
-            match &result.structured_content {
-                Some(value) => println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialise")),
-                None => println!("{}", text_of(&result)),
+            let mut text = match &result.structured_content {
+                Some(value) => serde_json::to_string_pretty(value).expect("JSON values serialise"),
+                None => text_of(&result),
+            };
+            text.push('\n');
+            match output::stdout(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
             }
-            ExitCode::SUCCESS
         }
         // Not expected: the tool exists, is named in --tools and, if private, has credentials.
         Err(error) => usage_error(error.message.into_owned()),

@@ -5,6 +5,7 @@
 
 mod call;
 mod check;
+pub(crate) mod output;
 mod tools;
 
 use std::process::ExitCode;
@@ -25,12 +26,7 @@ const EXIT_USAGE: u8 = 2;
 
 /// Runs a subcommand and returns the process exit code.
 pub async fn run(command: &Command, cli: &Cli) -> ExitCode {
-    let filter = cli
-        .log_level
-        .clone()
-        .or_else(|| std::env::var("RUST_LOG").ok().filter(|value| !value.trim().is_empty()))
-        .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_owned());
-    app::init_logging(Some(&filter));
+    app::init_logging(cli.log_level.as_deref(), DEFAULT_LOG_FILTER);
 
     match command {
         Command::Tools(args) => tools::run(cli, args),

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use rmcp::model::Tool;
 
-use super::{EXIT_USAGE, auth_label, env_lookup};
+use super::{EXIT_USAGE, auth_label, env_lookup, output};
 use crate::app;
 use crate::cli::{Cli, ToolsArgs};
 use crate::generated::ENDPOINTS;
@@ -16,22 +16,26 @@ pub fn run(cli: &Cli, args: &ToolsArgs) -> ExitCode {
     let server = match app::build_server(cli, env_lookup) {
         Ok(server) => server,
         Err(error) => {
-            eprintln!("okx-mcp: {error}");
+            output::stderr_line(&format!("okx-mcp: {error}"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
 
-    if args.json {
-        let json = serde_json::to_string_pretty(server.tools()).expect("tools serialise to JSON");
-        println!("{json}");
+    let text = if args.json {
+        let mut json = serde_json::to_string_pretty(server.tools()).expect("tools serialise to JSON");
+        json.push('\n');
+        json
     } else {
-        print!("{}", table(server.tools()));
+        table(server.tools())
+    };
+    if let Err(code) = output::stdout(&text) {
+        return code;
     }
 
-    eprintln!("{} tools", server.tools().len());
+    output::stderr_line(&format!("{} tools", server.tools().len()));
     if server.client().config().credentials.is_none() {
-        eprintln!(
-            "No API credentials set, so private tools are not listed; set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE to include them."
+        output::stderr_line(
+            "No API credentials set, so private tools are not listed; set OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE to include them.",
         );
     }
     ExitCode::SUCCESS

@@ -1,12 +1,16 @@
 //! The command line for people: `tools`, `call`, `check` and `--version`, run as the real binary
 //! against the fake OKX.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
-use fake_okx::{Config, FakeOkx, LIVE_TEST_KEY, TestKey};
+use fake_okx::{Config, FakeOkx, Fault, FaultRule, LIVE_TEST_KEY, TestKey};
 use okx_mcp::toolsets;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support;
 
@@ -14,8 +18,9 @@ fn start_fake() -> FakeOkx {
     FakeOkx::start_blocking(Config::default()).expect("fake OKX starts on loopback")
 }
 
-/// Runs okx-mcp with `args`, a cleared environment plus `env`, and `base_url` as OKX_BASE_URL.
-fn run_with_base_url(base_url: &str, env: &[(&str, String)], args: &[&str]) -> Output {
+/// Builds an okx-mcp command with `args`, a cleared environment plus `env`, and `base_url` as
+/// OKX_BASE_URL. Its stdin is empty.
+fn command(base_url: &str, env: &[(&str, String)], args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_okx-mcp"));
     command.env_clear();
     if let Ok(path) = std::env::var("PATH") {
@@ -26,7 +31,12 @@ fn run_with_base_url(base_url: &str, env: &[(&str, String)], args: &[&str]) -> O
         command.env(name, value);
     }
     command.args(args).stdin(Stdio::null());
-    command.output().expect("okx-mcp runs")
+    command
+}
+
+/// Runs okx-mcp with `args`, a cleared environment plus `env`, and `base_url` as OKX_BASE_URL.
+fn run_with_base_url(base_url: &str, env: &[(&str, String)], args: &[&str]) -> Output {
+    command(base_url, env, args).output().expect("okx-mcp runs")
 }
 
 fn run(fake: &FakeOkx, env: &[(&str, String)], args: &[&str]) -> Output {
@@ -355,4 +365,214 @@ fn call_strict_rejects_trading_key() {
     assert!(stderr(&output).contains("trade"), "{}", stderr(&output));
     assert!(output.stdout.is_empty(), "stdout:\n{}", stdout(&output));
     assert!(!fake.requests().iter().any(|request| request.target.starts_with("/api/v5/market/ticker")), "the tool must not run");
+}
+
+/// Asserts that okx-mcp stopped without a panic and with exit status 0 after its stdout closed.
+fn assert_quiet_after_stdout_closed(output: &Output) {
+    let text = stderr(output);
+    assert!(!text.contains("panicked"), "stderr:\n{text}");
+    assert_eq!(output.status.code(), Some(0), "stderr:\n{text}");
+}
+
+/// Starts okx-mcp with `args`, closes the read end of its stdout at once, and waits for it.
+fn run_with_closed_stdout(fake: &FakeOkx, args: &[&str]) -> Output {
+    let mut child = command(&fake.base_url(), &[], args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("okx-mcp starts");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait for okx-mcp")
+}
+
+#[test]
+fn tools_json_closed_stdout_exits_quietly() {
+    let fake = start_fake();
+    let args = ["--toolsets", "all", "tools", "--json"];
+    // 64 KiB is the default pipe buffer on Linux: a longer list is still being written when the
+    // reader below stops.
+    let full = run(&fake, &[], &args);
+    assert!(full.stdout.len() > 4 * 65_536, "the list has only {} bytes", full.stdout.len());
+
+    let mut child = command(&fake.base_url(), &[], &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("okx-mcp starts");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut start = [0; 100];
+    stdout.read_exact(&mut start).expect("okx-mcp writes the tool list");
+    drop(stdout);
+    let output = child.wait_with_output().expect("wait for okx-mcp");
+
+    assert_quiet_after_stdout_closed(&output);
+}
+
+#[test]
+fn check_closed_stdout_exits_quietly() {
+    let fake = start_fake();
+    // The delay keeps the connection line back until after the pipe has closed.
+    fake.push_fault(FaultRule::new(Fault::Delay { ms: 300 }).on_path("/api/v5/public/time"));
+    let output = run_with_closed_stdout(&fake, &["check"]);
+    assert_quiet_after_stdout_closed(&output);
+}
+
+#[test]
+fn call_closed_stdout_exits_quietly() {
+    let fake = start_fake();
+    // The delay keeps the result back until after the pipe has closed.
+    fake.push_fault(FaultRule::new(Fault::Delay { ms: 300 }).on_path("/api/v5/market/books"));
+    let output = run_with_closed_stdout(&fake, &["call", "market_books", "instId=BTC-USDT"]);
+    assert_quiet_after_stdout_closed(&output);
+    assert_eq!(fake.requests().len(), 1, "the tool ran");
+}
+
+#[test]
+fn tools_full_stdout_exits_1() {
+    let fake = start_fake();
+    let output = command(&fake.base_url(), &[], &["tools", "--json"])
+        .stdout(Stdio::from(File::create("/dev/full").expect("/dev/full opens")))
+        .output()
+        .expect("okx-mcp runs");
+    let text = stderr(&output);
+    assert!(!text.contains("panicked"), "stderr:\n{text}");
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{text}");
+    assert!(text.contains("cannot write to stdout"), "stderr:\n{text}");
+}
+
+#[test]
+fn tools_invalid_rust_log_stays_quiet() {
+    let fake = start_fake();
+    let output = run(&fake, &[("RUST_LOG", "okx_mcp=[".to_owned())], &["tools"]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "stderr:\n{text}");
+    assert!(!text.contains(" INFO "), "stderr:\n{text}");
+    assert!(text.contains("invalid log filter"), "stderr:\n{text}");
+    assert!(text.contains(r#"using "error""#), "stderr:\n{text}");
+}
+
+#[test]
+fn call_error_escapes_control_characters() {
+    let fake = start_fake();
+    let msg = "Instrument \u{1b}[2J\u{1b}]0;title\u{7}gone\r\0 \u{9b}31m";
+    fake.push_fault(FaultRule::new(Fault::OkxError { http: 200, code: "51001".to_owned(), msg: msg.to_owned() }));
+    let output = run(&fake, &[], &["call", "market_ticker", "instId=BTC-USDT"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "stderr:\n{text}");
+    assert!(text.contains("51001"), "stderr:\n{text}");
+    let raw: Vec<char> = text.chars().filter(|character| character.is_control() && !matches!(character, '\n' | '\t')).collect();
+    assert!(raw.is_empty(), "raw control characters {raw:?} in stderr:\n{text:?}");
+    assert!(text.contains(r"\u001b[2J"), "stderr:\n{text}");
+}
+
+/// An okx-mcp server driven with JSON-RPC lines on its stdin and stdout.
+struct LineServer {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<String>,
+}
+
+impl LineServer {
+    fn spawn(fake: &FakeOkx, env: &[(&str, String)], args: &[&str], stderr: Stdio) -> LineServer {
+        let mut child = command(&fake.base_url(), env, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("okx-mcp starts");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        LineServer { child, stdin, lines }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        writeln!(stdin, "{message}").expect("write to okx-mcp's stdin");
+    }
+
+    /// Sends a request and returns its response, skipping other messages. Panics when stdout
+    /// ends first, e.g. because okx-mcp exited.
+    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let line = match self.lines.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) => line,
+                Err(error) => panic!("no response to {method} ({error}); okx-mcp exit status: {:?}", self.child.try_wait()),
+            };
+            let message: Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("stdout line is not JSON ({error}): {line}"));
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// Closes stdin and returns the exit status.
+    fn close(mut self) -> ExitStatus {
+        drop(self.stdin.take());
+        self.child.wait().expect("wait for okx-mcp")
+    }
+}
+
+/// Runs a session of initialize, tools/list and one tools/call against a server whose stderr
+/// is `stderr`, and checks every response and the exit status.
+fn assert_serves_with_stderr(env: &[(&str, String)], args: &[&str], stderr: Stdio) {
+    let fake = start_fake();
+    let mut server = LineServer::spawn(&fake, env, args, stderr);
+
+    let initialize = server.request(
+        1,
+        "initialize",
+        json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "cli-test", "version": "0"}}),
+    );
+    assert!(initialize["result"]["serverInfo"].is_object(), "{initialize}");
+    server.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+
+    let list = server.request(2, "tools/list", json!({}));
+    let tools = list["result"]["tools"].as_array().unwrap_or_else(|| panic!("no tools in {list}"));
+    assert!(tools.iter().any(|tool| tool["name"] == "market_ticker"), "{list}");
+
+    let call = server.request(3, "tools/call", json!({"name": "market_ticker", "arguments": {"instId": "BTC-USDT"}}));
+    assert_eq!(call["result"]["isError"], false, "{call}");
+    assert_eq!(call["result"]["structuredContent"]["data"][0]["instId"], "BTC-USDT", "{call}");
+
+    let status = server.close();
+    assert!(status.success(), "exit status {status}");
+}
+
+#[test]
+fn server_serves_with_full_stderr() {
+    let stderr = Stdio::from(File::create("/dev/full").expect("/dev/full opens"));
+    assert_serves_with_stderr(&[("RUST_LOG", "debug".to_owned())], &[], stderr);
+}
+
+#[test]
+fn server_serves_with_closed_stderr() {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    // The invalid filter makes okx-mcp report it on stderr before logging starts.
+    assert_serves_with_stderr(&[], &["--log-level", "okx_mcp=["], Stdio::from(writer));
+}
+
+#[test]
+fn strict_refusal_logs_no_ready_line() {
+    let config = Config { keys: vec![LIVE_TEST_KEY.record().with_perm("read_only,trade")], ..Config::default() };
+    let fake = FakeOkx::start_blocking(config).expect("fake OKX starts on loopback");
+    let mut env = support::live_env();
+    env.push(("RUST_LOG", "info".to_owned()));
+
+    let output = run(&fake, &env, &["--require-read-only-key"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "stderr:\n{text}");
+    assert!(text.contains("trade"), "stderr:\n{text}");
+    assert!(!text.contains("okx-mcp ready"), "stderr:\n{text}");
+}
+
+#[test]
+fn server_logs_ready_line() {
+    let fake = start_fake();
+    // With stdin at its end the server stops right after start-up.
+    let output = run(&fake, &[("RUST_LOG", "info".to_owned())], &[]);
+    let text = stderr(&output);
+    assert!(output.status.success(), "stderr:\n{text}");
+    assert!(text.contains("okx-mcp ready"), "stderr:\n{text}");
 }
