@@ -3,8 +3,8 @@
 //! Steps, stopping at the first failure except for step 1, whose failure is reported at the end
 //! so that one run also shows the end-to-end result:
 //! 1. `cargo test --workspace`, with this process's environment (so `CI` reaches the tests).
-//! 2. `cargo build --workspace --bins` in the same dev profile; its JSON messages give the exact
-//!    paths of `okx-mcp` and `fake-okx`, which step 4 tests.
+//! 2. `cargo test --workspace --no-run`, which builds nothing new after step 1; its JSON
+//!    messages give the exact paths of the `okx-mcp` and `fake-okx` binaries, which step 4 tests.
 //! 3. The virtual environment `.venv` with the pinned packages of `tests/python/requirements.txt`,
 //!    created with `python3 -m venv` when missing. pip runs only when a pin is not installed.
 //! 4. `tests/python/test_e2e.py` with the virtual environment's Python.
@@ -62,7 +62,7 @@ pub fn run(arguments: &[String]) -> Result<(), String> {
         eprintln!("{message}. Building the binaries and running the end-to-end test anyway.");
     }
 
-    step("cargo build --workspace --bins");
+    step("cargo test --workspace --no-run (paths of the built binaries)");
     let binaries = build_binaries(&cargo, &root)?;
 
     step("Python virtual environment");
@@ -108,7 +108,13 @@ struct Binaries {
 /// Diagnostics go to stderr as usual, and stdout carries one JSON message per line.
 fn build_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> {
     let mut command = Command::new(cargo);
-    command.args(["build", "--workspace", "--bins", "--message-format=json-render-diagnostics"]).current_dir(root).stderr(Stdio::inherit());
+    // `cargo test` already built both binaries for the integration tests, with the features that
+    // dev-dependencies turn on. `cargo build` would unify features differently and compile the
+    // workspace a second time, so the paths come from the test build instead.
+    command
+        .args(["test", "--workspace", "--no-run", "--message-format=json-render-diagnostics"])
+        .current_dir(root)
+        .stderr(Stdio::inherit());
     let description = describe(&command);
     let output = command.output().map_err(|error| format!("cannot run {description}: {error}"))?;
     if !output.status.success() {
@@ -120,6 +126,10 @@ fn build_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> {
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        // Test harnesses are artifacts of the same targets; only the plain binaries count.
+        if message["profile"]["test"] != false {
             continue;
         }
         let Some(executable) = message["executable"].as_str() else { continue };
