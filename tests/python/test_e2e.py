@@ -285,6 +285,22 @@ async def case_private_call(context: Context, mode: str) -> None:
     check_success(tool, result, "/api/v5/account/balance", "account/balance")
 
 
+async def case_full_page(context: Context, mode: str) -> None:
+    """A full page carries nextPage; the client validates structuredContent against outputSchema itself."""
+    rows = len(fixture_data("market/candles"))
+    async with context.client(mode, credentials=False) as client:
+        tool = find_tool(await list_all_tools(client), "market_candles")
+        result = await client.call_tool("market_candles", {"instId": "BTC-USDT", "limit": rows})
+    assert not result.is_error, f"market_candles returned isError: {text_of(result)}"
+    structured = result.structured_content
+    next_page = structured.get("nextPage")
+    assert isinstance(next_page, dict), f"a full page of {rows} rows has no nextPage: {structured!r}"
+    validator_class = jsonschema.validators.validator_for(tool.output_schema, default=jsonschema.Draft202012Validator)
+    errors = [error.message for error in validator_class(tool.output_schema).iter_errors(structured)]
+    assert not errors, f"market_candles: a full page does not match outputSchema: {errors[:5]}"
+    assert next_page.get("after") == structured["data"][-1]["ts"], f"nextPage.after is not the last row's ts: {next_page!r}"
+
+
 async def case_wrong_secret(context: Context, mode: str) -> None:
     wrong_secret = "0" * len(LIVE_SECRET)
     async with context.client(mode, credentials=True, secret=wrong_secret) as client:
@@ -325,6 +341,7 @@ CASES: list[Callable[[Context, str], Awaitable[None]]] = [
     case_private_tools_hidden,
     case_public_call,
     case_private_call,
+    case_full_page,
     case_wrong_secret,
     case_unknown_tool,
 ]
