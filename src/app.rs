@@ -25,15 +25,14 @@ pub async fn run(cli: Cli) -> ExitCode {
 
     let server = match build_server(&cli, |name| std::env::var(name).ok()) {
         Ok(server) => server,
+        // One plain line, not a log record as well: it must show whatever the log filter is.
         Err(error) => {
-            tracing::error!("{error}");
             stderr_line(&format!("okx-mcp: {error}"));
             return ExitCode::from(2);
         }
     };
 
     if let Err(error) = crate::startup::run_checks(&server, cli.require_read_only_key).await {
-        tracing::error!("{error}");
         stderr_line(&format!("okx-mcp: {error}"));
         return ExitCode::from(2);
     }
@@ -92,7 +91,9 @@ fn max_result_bytes(flag: Option<usize>, variable: Option<String>) -> Result<usi
         (None, None) => crate::result::DEFAULT_MAX_RESULT_BYTES,
     };
     if value < 2_000 {
-        return Err(ConfigError(format!("invalid result size limit {value}: give at least 2000 bytes")));
+        return Err(ConfigError(format!(
+            "invalid result size limit {value} (--max-result-bytes or OKX_MAX_RESULT_BYTES): give at least 2000 bytes, e.g. 60000"
+        )));
     }
     Ok(value)
 }

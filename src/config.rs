@@ -128,7 +128,10 @@ fn parse_timeout(text: &str) -> Result<Duration, ConfigError> {
 
 /// Accepts `https://` URLs, and `http://` only for loopback hosts such as a local test server.
 pub fn check_base_url(text: &str) -> Result<String, ConfigError> {
-    let url = url::Url::parse(text).map_err(|error| ConfigError(format!("invalid OKX_BASE_URL {text:?}: {error}")))?;
+    let url = url::Url::parse(text).map_err(|error| {
+        let fix = if text.contains("://") { "" } else { "; start it with https:// (or http:// for a loopback host)" };
+        ConfigError(format!("invalid OKX_BASE_URL {text:?}: {error}{fix}"))
+    })?;
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(ConfigError(format!(
             "invalid OKX_BASE_URL {text:?}: give only scheme, host and port, e.g. https://www.okx.com; paths start with /api/v5 by themselves"
@@ -242,6 +245,12 @@ mod tests {
     fn base_url_with_path_is_rejected() {
         let error = load_from(&[("OKX_BASE_URL", "https://www.okx.com/api/v5")]).unwrap_err();
         assert!(error.0.contains("scheme, host and port"), "{error}");
+    }
+
+    #[test]
+    fn base_url_without_scheme_gets_hint() {
+        let error = load_from(&[("OKX_BASE_URL", "127.0.0.1:8080")]).unwrap_err();
+        assert!(error.0.contains("start it with https://"), "{error}");
     }
 
     #[test]

@@ -139,7 +139,8 @@ fn describe_error(client: &Client, error: &CallError) -> String {
         base_url: &config.base_url,
     };
     match error.hint(&context) {
-        Some(hint) => format!("{error}. {hint}"),
+        // OKX's msg often ends with a full stop already.
+        Some(hint) => format!("{}. {hint}", error.to_string().trim_end_matches('.')),
         None => error.to_string(),
     }
 }

@@ -38,7 +38,16 @@ pub fn select(toolsets: &[String], tools: &[String], has_credentials: bool) -> R
     let valid = toolset_names();
     let unknown: Vec<&String> = toolsets.iter().filter(|name| !valid.contains(&name.as_str())).collect();
     if !unknown.is_empty() {
-        return Err(ConfigError(format!("unknown toolset {}; valid toolsets: {}", quote_list(&unknown), valid.join(", "))));
+        let suggestions: Vec<String> = unknown
+            .iter()
+            .filter_map(|name| closest(name, &valid).map(|candidate| format!(" Did you mean '{candidate}' for '{name}'?")))
+            .collect();
+        return Err(ConfigError(format!(
+            "unknown toolset {}; valid toolsets: {}.{}",
+            quote_list(&unknown),
+            valid.join(", "),
+            suggestions.concat()
+        )));
     }
     let unknown_tools: Vec<&String> =
         tools.iter().filter(|name| !ENDPOINTS.iter().any(|endpoint| endpoint.name == name.as_str())).collect();
@@ -69,6 +78,44 @@ pub fn select(toolsets: &[String], tools: &[String], has_credentials: bool) -> R
         }
     }
     Ok(selection)
+}
+
+/// Returns the valid name that `name` most likely misspells: the same letters in another case,
+/// or at most two letters inserted, deleted, replaced or swapped.
+fn closest<'a>(name: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    valid
+        .iter()
+        .map(|candidate| (edit_distance(&lower, &candidate.to_ascii_lowercase()), *candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Returns the optimal string alignment distance between two strings, counted in characters.
+fn edit_distance(left: &str, right: &str) -> usize {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let width = right.len() + 1;
+    // Row-major (left.len() + 1) x (right.len() + 1) table of prefix distances.
+    let mut table = vec![0_usize; (left.len() + 1) * width];
+    for (index, cell) in table.iter_mut().enumerate().take(width) {
+        *cell = index;
+    }
+    for row in 1..=left.len() {
+        table[row * width] = row;
+        for column in 1..=right.len() {
+            let substitution = usize::from(left[row - 1] != right[column - 1]);
+            let mut best = (table[(row - 1) * width + column] + 1)
+                .min(table[row * width + column - 1] + 1)
+                .min(table[(row - 1) * width + column - 1] + substitution);
+            if row > 1 && column > 1 && left[row - 1] == right[column - 2] && left[row - 2] == right[column - 1] {
+                best = best.min(table[(row - 2) * width + column - 2] + 1);
+            }
+            table[row * width + column] = best;
+        }
+    }
+    table[left.len() * width + right.len()]
 }
 
 fn quote_list(names: &[&String]) -> String {
@@ -117,6 +164,16 @@ mod tests {
             let listed: Vec<&str> = named.endpoints.iter().map(|listed| listed.name).collect();
             assert!(listed.contains(&endpoint.name), "--tools {} does not list it: {listed:?}", endpoint.name);
         }
+    }
+
+    #[test]
+    fn toolset_typo_gets_suggestion() {
+        let text = select(&["defualt".into()], &[], true).unwrap_err().to_string();
+        assert!(text.contains("Did you mean 'default' for 'defualt'?"), "{text}");
+        let text = select(&["Market".into()], &[], true).unwrap_err().to_string();
+        assert!(text.contains("Did you mean 'market'"), "{text}");
+        let text = select(&["zzzzzzzz".into()], &[], true).unwrap_err().to_string();
+        assert!(!text.contains("Did you mean"), "{text}");
     }
 
     #[test]
