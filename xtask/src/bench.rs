@@ -19,11 +19,11 @@ mod measure;
 mod report;
 mod rpc;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::root;
+use crate::{Binaries, root};
 
 /// Set in the environment of the release re-run, so that it never re-runs itself again.
 const RELEASE_RERUN_MARKER: &str = "OKX_MCP_BENCH_RELEASE_RERUN";
@@ -120,11 +120,6 @@ fn rerun_in_release(cargo: &str, arguments: &[String]) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("cargo xtask bench failed ({status})")) }
 }
 
-struct Binaries {
-    okx_mcp: PathBuf,
-    fake_okx: PathBuf,
-}
-
 /// Builds both release binaries in one cargo call and returns the paths cargo reports.
 fn build_release_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> {
     let output = Command::new(cargo)
@@ -137,24 +132,8 @@ fn build_release_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> 
         return Err(format!("cargo build --release -p okx-mcp -p fake-okx failed with {}", output.status));
     }
 
-    let mut okx_mcp = None;
-    let mut fake_okx = None;
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        let Some(executable) = message["executable"].as_str() else { continue };
-        match message["target"]["name"].as_str() {
-            Some("okx-mcp") => okx_mcp = Some(PathBuf::from(executable)),
-            Some("fake-okx") => fake_okx = Some(PathBuf::from(executable)),
-            _ => {}
-        }
-    }
-    match (okx_mcp, fake_okx) {
-        (Some(okx_mcp), Some(fake_okx)) => Ok(Binaries { okx_mcp, fake_okx }),
-        _ => Err("cargo build --release did not report the okx-mcp and fake-okx executables".to_owned()),
-    }
+    crate::binaries_from_messages(&output.stdout)
+        .ok_or_else(|| "cargo build --release did not report the okx-mcp and fake-okx executables".to_owned())
 }
 
 #[cfg(test)]

@@ -50,6 +50,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The paths of the two binaries that the end-to-end test and the benchmark run.
+pub struct Binaries {
+    pub okx_mcp: PathBuf,
+    pub fake_okx: PathBuf,
+}
+
+/// Reads cargo's `--message-format=json` output and returns the `okx-mcp` and `fake-okx`
+/// binaries it reported. Test harnesses built from the same targets are skipped.
+pub fn binaries_from_messages(stdout: &[u8]) -> Option<Binaries> {
+    let mut okx_mcp = None;
+    let mut fake_okx = None;
+    for line in String::from_utf8_lossy(stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if message["reason"] != "compiler-artifact" || message["profile"]["test"] != false {
+            continue;
+        }
+        let Some(executable) = message["executable"].as_str() else { continue };
+        match message["target"]["name"].as_str() {
+            Some("okx-mcp") => okx_mcp = Some(PathBuf::from(executable)),
+            Some("fake-okx") => fake_okx = Some(PathBuf::from(executable)),
+            _ => {}
+        }
+    }
+    Some(Binaries { okx_mcp: okx_mcp?, fake_okx: fake_okx? })
+}
+
 /// The repository root: the parent of this crate's directory.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the repository").to_path_buf()
@@ -102,4 +128,29 @@ fn codegen_command(arguments: &[String]) -> Result<(), String> {
     std::fs::write(&out, code).map_err(|error| format!("cannot write {}: {error}", out.display()))?;
     println!("wrote {}", out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binaries_skip_test_harnesses() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"name":"okx-mcp"},"profile":{"test":true},"executable":"/t/deps/okx_mcp-1"}"#,
+            r#"{"reason":"compiler-artifact","target":{"name":"okx-mcp"},"profile":{"test":false},"executable":"/t/okx-mcp"}"#,
+            r#"{"reason":"compiler-artifact","target":{"name":"fake-okx"},"profile":{"test":false},"executable":"/t/fake-okx"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        let binaries = binaries_from_messages(messages.as_bytes()).expect("both binaries are reported");
+        assert_eq!(binaries.okx_mcp, PathBuf::from("/t/okx-mcp"));
+        assert_eq!(binaries.fake_okx, PathBuf::from("/t/fake-okx"));
+    }
+
+    #[test]
+    fn binaries_missing_one_is_none() {
+        let message = r#"{"reason":"compiler-artifact","target":{"name":"okx-mcp"},"profile":{"test":false},"executable":"/t/okx-mcp"}"#;
+        assert!(binaries_from_messages(message.as_bytes()).is_none());
+    }
 }

@@ -15,7 +15,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::root;
+use crate::{Binaries, root};
 
 const REQUIREMENTS: &str = "tests/python/requirements.txt";
 const E2E_TEST: &str = "tests/python/test_e2e.py";
@@ -98,12 +98,8 @@ fn describe(command: &Command) -> String {
     format!("`{}`", words.join(" "))
 }
 
-struct Binaries {
-    okx_mcp: PathBuf,
-    fake_okx: PathBuf,
-}
-
-/// Builds every binary of the workspace and returns the paths cargo reports for the two under test.
+/// Returns the paths of the `okx-mcp` and `fake-okx` binaries that `cargo test` built, building
+/// them if step 1 did not get that far.
 ///
 /// Diagnostics go to stderr as usual, and stdout carries one JSON message per line.
 fn build_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> {
@@ -121,28 +117,7 @@ fn build_binaries(cargo: &str, root: &Path) -> Result<Binaries, String> {
         return Err(format!("{description} failed with {}", output.status));
     }
 
-    let mut okx_mcp = None;
-    let mut fake_okx = None;
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        // Test harnesses are artifacts of the same targets; only the plain binaries count.
-        if message["profile"]["test"] != false {
-            continue;
-        }
-        let Some(executable) = message["executable"].as_str() else { continue };
-        match message["target"]["name"].as_str() {
-            Some("okx-mcp") => okx_mcp = Some(PathBuf::from(executable)),
-            Some("fake-okx") => fake_okx = Some(PathBuf::from(executable)),
-            _ => {}
-        }
-    }
-    match (okx_mcp, fake_okx) {
-        (Some(okx_mcp), Some(fake_okx)) => Ok(Binaries { okx_mcp, fake_okx }),
-        _ => Err(format!("{description} reported no okx-mcp or no fake-okx executable")),
-    }
+    crate::binaries_from_messages(&output.stdout).ok_or_else(|| format!("{description} reported no okx-mcp or no fake-okx executable"))
 }
 
 /// Returns the virtual environment's Python with the pinned packages installed, creating the
