@@ -440,6 +440,17 @@ mod tests {
     }
 
     #[test]
+    fn long_msg_and_code_are_cut() {
+        let long_msg = format!(r#"{{"code":"50000","msg":"{}","data":[]}}"#, "m".repeat(100_000));
+        let CallError::Okx { msg, .. } = parse(400, &long_msg).unwrap_err() else { panic!("not an OKX error") };
+        assert!(msg.chars().count() <= MAX_MSG_CHARS + 1, "msg kept {} characters", msg.chars().count());
+
+        let long_code = format!(r#"{{"code":"{}","msg":"","data":[]}}"#, "5".repeat(100_000));
+        let error = parse(400, &long_code).unwrap_err();
+        assert!(error.to_string().len() < 200, "{} bytes", error.to_string().len());
+    }
+
+    #[test]
     fn html_page_is_named() {
         let error = parse(502, "<html><body>Bad gateway</body></html>").unwrap_err();
         assert!(error.to_string().contains("HTML page"), "{error}");
