@@ -275,7 +275,7 @@ impl Client {
 }
 
 /// The largest clock offset accepted from `public/time`, in milliseconds: one day. OKX accepts
-/// timestamps within 30 s of its clock, so an answer further off than this is broken, not skew.
+/// timestamps within 30 s of its clock, so a response further off than this is broken, not skew.
 const MAX_CLOCK_OFFSET_MS: i64 = 86_400_000;
 
 /// Returns the current Unix time in milliseconds by this computer's clock.

@@ -157,7 +157,7 @@ fn truncation_note(endpoint: &Endpoint, returned: usize, omitted: usize) -> Valu
     json!({"returnedRows": returned, "omittedRows": omitted, "hint": hint})
 }
 
-/// The endpoint's arguments that shrink an answer, as a hint would name them.
+/// Returns the endpoint's arguments that shrink a response, as a hint names them.
 fn narrowing_arguments(endpoint: &Endpoint) -> Vec<String> {
     const FILTERS: [&str; 5] = ["instId", "instFamily", "uly", "ccy", "instType"];
     let mut names: Vec<String> = FILTERS.iter().filter(|name| endpoint.param(name).is_some()).map(|name| (*name).to_owned()).collect();
