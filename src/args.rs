@@ -81,12 +81,9 @@ fn check_size(param: &Param, value: &Value) -> Result<(), CallError> {
     ))
 }
 
-/// Returns `text` cut to [`ECHO_CHARS`] characters, with an ellipsis when cut, for messages.
+/// Returns `text` cut to [`ECHO_CHARS`] characters, for messages.
 fn shorten(text: &str) -> String {
-    match text.char_indices().nth(ECHO_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
+    crate::text::shorten(text, ECHO_CHARS)
 }
 
 /// Returns a JSON value as compact text for messages, cut like [`shorten`].

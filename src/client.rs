@@ -252,7 +252,7 @@ impl Client {
         let response = self.http.get(&url).headers(headers).send().await.map_err(|error| self.transport_error(&error))?;
         let status = response.status().as_u16();
         let body = read_body(response).await.map_err(|error| self.transport_error(&error))??;
-        tracing::debug!(endpoint = endpoint.path, status, bytes = body.len(), "received answer");
+        tracing::debug!(endpoint = endpoint.path, status, bytes = body.len(), "received response");
         Ok((status, body))
     }
 
@@ -328,7 +328,7 @@ async fn read_body(mut response: reqwest::Response) -> Result<Result<Vec<u8>, Ca
 
 fn too_large(status: u16) -> CallError {
     CallError::InvalidResponse {
-        message: format!("the answer is larger than {} MiB; narrow the query (instId, limit)", MAX_BODY_BYTES / 1024 / 1024),
+        message: format!("the response is larger than {} MiB; narrow the query (instId, limit)", MAX_BODY_BYTES / 1024 / 1024),
         http_status: status,
     }
 }
@@ -370,10 +370,7 @@ pub fn parse_answer<T: serde::de::DeserializeOwned>(endpoint: &Endpoint, status:
         None => String::new(),
     };
     // OKX's messages are one short sentence; a longer one is a broken answer, cut for the result.
-    let msg = match msg.char_indices().nth(MAX_MSG_CHARS) {
-        Some((end, _)) => format!("{}…", &msg[..end]),
-        None => msg,
-    };
+    let msg = crate::text::shorten(&msg, MAX_MSG_CHARS);
     if code != "0" {
         return Err(CallError::Okx { code, msg, http_status: status });
     }
@@ -394,12 +391,7 @@ const MAX_MSG_CHARS: usize = 500;
 
 /// Returns the start of a body as text, for error messages.
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut excerpt: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
-    if text.chars().count() > BODY_EXCERPT_CHARS {
-        excerpt.push('…');
-    }
-    excerpt
+    crate::text::shorten(&String::from_utf8_lossy(body), BODY_EXCERPT_CHARS)
 }
 
 #[cfg(test)]

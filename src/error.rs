@@ -127,13 +127,13 @@ impl CallError {
             CallError::Okx { code, .. } => okx_hint(code, context),
             CallError::Input { .. } => Some("Fix the argument and call the tool again.".to_owned()),
             CallError::InvalidResponse { .. } => Some(
-                "OKX or a proxy between here and OKX sent something other than an OKX API answer; try again later, and check OKX_BASE_URL if it is set.".to_owned(),
+                "OKX or a proxy between here and OKX sent something other than an OKX API response; try again later, and check OKX_BASE_URL if it is set.".to_owned(),
             ),
             CallError::Network { .. } => {
                 Some(format!("Check the network connection to {}; a proxy or firewall may block it.", context.base_url))
             }
             CallError::Timeout { .. } => {
-                Some("OKX did not answer in time; try again, narrow the query, or raise OKX_TIMEOUT_MS.".to_owned())
+                Some("OKX did not respond in time; try again, narrow the query, or raise OKX_TIMEOUT_MS.".to_owned())
             }
             CallError::RateLimited { retry_after_ms, .. } => Some(format!(
                 "Wait at least {} before calling this tool again, and make fewer calls to it; batch tools (tickers over ticker) return more per call.",

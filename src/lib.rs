@@ -22,6 +22,7 @@ pub mod retry;
 pub mod server;
 pub mod signing;
 pub mod startup;
+pub mod text;
 pub mod toolsets;
 pub mod wire;
 

@@ -108,8 +108,7 @@ impl OkxServer {
 /// Explains why a tool name is not served: unknown, private without credentials, or not selected.
 fn not_served_message(name: &str, has_credentials: bool) -> String {
     let Some(endpoint) = ENDPOINTS.iter().find(|endpoint| endpoint.name == name) else {
-        let shown: String = name.chars().take(80).collect();
-        return format!("unknown tool: {shown}");
+        return format!("unknown tool: {}", crate::text::shorten(name, 80));
     };
     let enable = if endpoint.sensitive {
         format!("It returns sensitive data, so okx-mcp serves it only when named: start okx-mcp with --tools {name}.")

@@ -130,7 +130,8 @@ async fn private_balance_is_byte_exact() {
     assert_eq!(support::leaves(&structured["data"]), support::leaves(&expected));
     let details = expected[0]["details"].as_array().expect("the fixture has details");
     let ccys: Vec<&Value> = details.iter().map(|detail| &detail["ccy"]).collect();
-    assert!(ccys.contains(&&json!("BTC")) && ccys.contains(&&json!("ETH")), "{ccys:?}");
+    assert!(ccys.contains(&&json!("BTC")), "{ccys:?}");
+    assert!(ccys.contains(&&json!("ETH")), "{ccys:?}");
     assert_eq!(structured["data"][0]["details"], expected[0]["details"]);
 
     let schema = Value::Object((*tool.output_schema.clone().unwrap()).clone());
@@ -189,7 +190,8 @@ async fn bad_argument_is_tool_error_without_request() {
     assert_eq!(error["source"], "input");
     assert_eq!(error["argument"], "bar");
     let message = error["message"].as_str().unwrap();
-    assert!(message.contains("'1h'") && message.contains("1H"), "{message}");
+    assert!(message.contains("'1h'"), "{message}");
+    assert!(message.contains("1H"), "{message}");
 
     let missing = error_of(&call(&client, "market_ticker", json!({})).await.unwrap());
     assert_eq!(missing["argument"], "instId");
